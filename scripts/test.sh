@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up and run every test: pytest over the python_udfs package, the full dbt build of the demo
+# (its data tests and unit tests), the scoring checks against scikit-learn and the archetype recovery.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export DBT_PROFILES_DIR="$PWD/profiles"
+.venv/bin/python -m pytest "$@"
