@@ -1,0 +1,1 @@
+"""Python helpers for the segmentation dbt project."""
