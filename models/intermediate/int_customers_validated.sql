@@ -1,0 +1,82 @@
+{#- Every staged customer row with the reason it is rejected (null when it is kept).
+    Rules, first match wins:
+      missing_customer_id          null, empty or blank id
+      exact_duplicate              a copy of an earlier identical row
+      conflicting_customer_record  a second, different record for an id already seen; the record with
+                                   the earliest signup date (then the smallest e-mail) is kept
+    A signup date that is unreadable or outside [earliest_valid_date, today] is repaired to null, not
+    quarantined: the customer and their orders stay, and tenure falls back to the first order. -#}
+{%- set raw_columns = ['customer_id', 'email', 'full_name', 'signup_date_text', 'country', 'city',
+                       'birth_year', 'acquisition_channel', 'plan'] -%}
+
+with customers as (
+
+    select * from {{ ref('stg_raw__customers') }}
+
+),
+
+parsed as (
+
+    select
+        *,
+        trim(customer_id) as clean_customer_id,
+        {{ dbt_segments.try_cast('trim(signup_date_text)', 'date') }} as parsed_signup_date
+    from customers
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ raw_columns | join(', ') }}
+            order by {{ raw_columns | join(', ') }}
+        ) as copy_number
+    from parsed
+
+),
+
+ranked as (
+
+    -- ranking within copy_number keeps exact copies out of the conflict check: they are already
+    -- rejected as exact_duplicate
+    select
+        *,
+        row_number() over (
+            partition by clean_customer_id, copy_number
+            order by parsed_signup_date, email, {{ raw_columns | join(', ') }}
+        ) as record_rank
+    from numbered
+
+),
+
+final as (
+
+    select
+        clean_customer_id as customer_id,
+        lower(trim(email)) as email,
+        trim(full_name) as full_name,
+        case
+            when parsed_signup_date >= cast('{{ var("earliest_valid_date") }}' as date)
+                and parsed_signup_date <= current_date
+                then parsed_signup_date
+        end as signup_date,
+        trim(country) as country,
+        trim(city) as city,
+        -- an impossible birth year is unknown, not a reason to drop the customer
+        case when birth_year between 1900 and extract(year from current_date) then birth_year end as birth_year,
+        lower(trim(acquisition_channel)) as acquisition_channel,
+        lower(trim(plan)) as plan,
+        case
+            when clean_customer_id is null or clean_customer_id = '' then 'missing_customer_id'
+            when copy_number > 1 then 'exact_duplicate'
+            when record_rank > 1 then 'conflicting_customer_record'
+        end as rejection_reason,
+        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+
+    from ranked
+
+)
+
+select * from final

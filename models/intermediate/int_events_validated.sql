@@ -1,0 +1,87 @@
+{#- Every staged event with the reason it is rejected (null when it is kept).
+    Rules, first match wins:
+      exact_duplicate, missing_customer_id / unknown_customer_id,
+      unparseable_timestamp / timestamp_before_earliest_valid_date / timestamp_in_future,
+      unknown_event_type (not session, page_view or app_open), negative_duration,
+      duplicate_event_id (a second, different event with the same id; the earliest is kept).
+    Repair: a missing duration is 0 seconds. -#}
+{%- set raw_columns = ['event_id', 'customer_id', 'occurred_at_text', 'event_type', 'duration_seconds'] -%}
+
+with events as (
+
+    select * from {{ ref('stg_raw__events') }}
+
+),
+
+customers as (
+
+    select customer_id from {{ ref('int_customers_cleaned') }}
+
+),
+
+parsed as (
+
+    select
+        events.*,
+        customers.customer_id as known_customer_id,
+        {{ dbt_segments.parse_timestamp_text('events.occurred_at_text') }} as occurred_at,
+        lower(trim(events.event_type)) as clean_event_type,
+        row_number() over (
+            partition by {% for column in raw_columns %}events.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+            order by events.event_id
+        ) as copy_number
+    from events
+    left join customers
+        on trim(events.customer_id) = customers.customer_id
+
+),
+
+flagged as (
+
+    select
+        *,
+        coalesce(
+            case when copy_number > 1 then 'exact_duplicate' end,
+            {{ dbt_segments.customer_id_rejection_reason('customer_id', 'known_customer_id') }},
+            {{ dbt_segments.timestamp_rejection_reason('occurred_at') }},
+            case
+                when clean_event_type is null or clean_event_type not in ('session', 'page_view', 'app_open')
+                    then 'unknown_event_type'
+                when duration_seconds < 0 then 'negative_duration'
+            end
+        ) as row_rejection_reason
+    from parsed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id, row_rejection_reason is null
+            order by occurred_at, {{ raw_columns | join(', ') }}
+        ) as key_rank
+    from flagged
+
+),
+
+final as (
+
+    select
+        event_id,
+        trim(customer_id) as customer_id,
+        occurred_at,
+        clean_event_type as event_type,
+        coalesce(duration_seconds, 0) as duration_seconds,
+        coalesce(
+            row_rejection_reason,
+            case when key_rank > 1 then 'duplicate_event_id' end
+        ) as rejection_reason,
+        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+
+    from ranked
+
+)
+
+select * from final

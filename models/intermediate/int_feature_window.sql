@@ -1,0 +1,21 @@
+{#- The one date every feature is measured at. The `as_of_date` var sets it; left null, it is the
+    date of the latest clean order line, so a rebuild on the same data gives the same features. -#}
+with transactions as (
+
+    select * from {{ ref('int_transactions_cleaned') }}
+
+),
+
+final as (
+
+    select
+        {% if var('as_of_date') -%}
+        cast('{{ var("as_of_date") }}' as date)
+        {%- else -%}
+        cast(max(ordered_at) as date)
+        {%- endif %} as as_of_date
+    from transactions
+
+)
+
+select * from final
