@@ -1,0 +1,27 @@
+"""Fit K-Means on the scaled customer features and write its centroids, one row per segment and feature."""
+
+from python_udfs.frames import to_pandas
+from python_udfs.segmentation import (
+    centroid_table,
+    fit_segments,
+    model_version,
+    parse_n_segments,
+    standardize,
+)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
+    n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
+    random_state = int(dbt.config.get("random_state"))
+    fitted = fit_segments(
+        standardize(customers, scaler),
+        n_segments=n_segments,
+        k_range=k_range,
+        random_state=random_state,
+        n_init=int(dbt.config.get("kmeans_n_init")),
+        silhouette_sample_size=int(dbt.config.get("silhouette_sample_size")),
+    )
+    return centroid_table(scaler, fitted, model_version(scaler, fitted, random_state))

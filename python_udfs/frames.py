@@ -1,0 +1,32 @@
+"""Turn whatever a warehouse hands a dbt Python model into a pandas DataFrame.
+
+dbt-duckdb gives a DuckDB relation, dbt-snowflake a Snowpark DataFrame, dbt-databricks and dbt-spark a
+PySpark DataFrame. The fitting code only ever sees pandas, so it runs unchanged on each of them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def to_pandas(data, order_by: str | None = None) -> pd.DataFrame:
+    """Return `data` as a pandas DataFrame with lower-case column names, sorted by `order_by`.
+
+    Sorting matters: K-Means results depend on row order, and warehouses return rows in no fixed order.
+    """
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    elif hasattr(data, "df") and hasattr(data, "order"):  # DuckDB relation
+        frame = (data.order(order_by) if order_by else data).df()
+    elif hasattr(data, "to_pandas"):  # Snowpark DataFrame
+        frame = data.to_pandas()
+    elif hasattr(data, "toPandas"):  # PySpark DataFrame
+        frame = data.toPandas()
+    else:
+        raise TypeError(
+            f"to_pandas: cannot read a {type(data).__name__}; pass a pandas, DuckDB, Snowpark or PySpark frame."
+        )
+    frame = frame.rename(columns=str.lower)
+    if order_by:
+        frame = frame.sort_values(order_by.lower(), kind="stable")
+    return frame.reset_index(drop=True)

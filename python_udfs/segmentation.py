@@ -1,0 +1,285 @@
+"""Fit the segmentation: a standard scaler and K-Means on the customer feature mart.
+
+The dbt Python models `segment_scaler` and `segment_centroids` are thin wrappers around this module;
+everything here takes and returns pandas, so pytest reaches it without dbt.
+
+Conventions the SQL scoring macro relies on:
+- scaled value = (value - mean) / scale, with scale 1 for a constant feature (as scikit-learn does);
+- a missing value is imputed with the feature's training mean, i.e. 0 in scaled space;
+- segment ids are 0..K-1 ordered by training size, largest first (ties: smallest centroid first), so a
+  refit that finds the same segments gives them the same ids whatever order K-Means found them in.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+
+class SegmentationConfigError(ValueError):
+    """A setting (a dbt var) that cannot work; the message names the var and the fix."""
+
+
+def as_list(value) -> list:
+    """A list var as dbt hands it to a Python model: a list, or its text form from a yml config."""
+    if isinstance(value, str):
+        try:
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, (str, int, float)):
+        value = [value]
+    return list(value)
+
+
+def check_features(frame: pd.DataFrame, features) -> list[str]:
+    """Validate the `segment_features` var against the real columns of the feature mart."""
+    features = as_list(features)
+    if not features:
+        raise SegmentationConfigError(
+            "segment_features is empty: list at least one numeric column of customer_features in the "
+            "segment_features var (dbt_project.yml)."
+        )
+    duplicated = sorted({name for name in features if features.count(name) > 1})
+    if duplicated:
+        raise SegmentationConfigError(
+            f"segment_features lists {duplicated} more than once: keep each feature once in the segment_features var."
+        )
+    columns = {column.lower() for column in frame.columns}
+    unknown = [name for name in features if str(name).lower() not in columns]
+    if unknown:
+        raise SegmentationConfigError(
+            f"segment_features names {unknown}, which customer_features does not have: choose from "
+            f"{sorted(columns)} in the segment_features var."
+        )
+    features = [str(name).lower() for name in features]
+    not_numeric = [name for name in features if not pd.api.types.is_numeric_dtype(frame[name])
+                   or pd.api.types.is_bool_dtype(frame[name])]
+    if not_numeric:
+        raise SegmentationConfigError(
+            f"segment_features names {not_numeric}, which are not numeric: K-Means needs numbers; "
+            "remove them from the segment_features var or add a numeric encoding to customer_features."
+        )
+    return features
+
+
+def parse_n_segments(n_segments, k_range) -> tuple[int | None, tuple[int, int]]:
+    """Return (fixed K or None for auto, (k_min, k_max)) from the n_segments and segment_k_range vars."""
+    bounds = as_list(k_range)
+    if len(bounds) != 2 or not all(_is_integer(bound) for bound in bounds):
+        raise SegmentationConfigError(
+            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [2, 10]."
+        )
+    k_min, k_max = int(bounds[0]), int(bounds[1])
+    if not 2 <= k_min <= k_max:
+        raise SegmentationConfigError(
+            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [2, 10]."
+        )
+    if isinstance(n_segments, str) and n_segments.strip().lower() == "auto":
+        return None, (k_min, k_max)
+    if not _is_integer(n_segments):
+        raise SegmentationConfigError(
+            f"n_segments is {n_segments!r}: set it to a whole number of segments (at least 2) or to auto."
+        )
+    k = int(n_segments)
+    if k < 2:
+        raise SegmentationConfigError(f"n_segments is {k}: segmenting needs at least 2 segments; set n_segments >= 2 or auto.")
+    return k, (k_min, k_max)
+
+
+def _is_integer(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, str):
+        return value.strip().lstrip("-").isdigit()
+    return False
+
+
+def feature_matrix(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
+    """The raw feature values as float64; fails on infinities, which no imputation can mend."""
+    if frame.empty:
+        raise SegmentationConfigError(
+            "customer_features is empty: there is nothing to segment. Check that the raw data loaded and "
+            "that the as_of_date var is not before all activity."
+        )
+    values = frame[features].to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        bad = [name for name, column in zip(features, values.T) if np.isinf(column).any()]
+        raise SegmentationConfigError(f"features {bad} contain infinite values: fix them in customer_features.")
+    return values
+
+
+def fit_scaler(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
+    """Fit a StandardScaler; return one row per feature: feature_position, feature, mean, scale."""
+    values = feature_matrix(frame, features)
+    all_missing = [name for name, column in zip(features, values.T) if np.isnan(column).all()]
+    if all_missing:
+        raise SegmentationConfigError(
+            f"features {all_missing} are null for every customer: remove them from the segment_features var."
+        )
+    scaler = StandardScaler().fit(values)  # ignores NaN when fitting
+    return pd.DataFrame(
+        {
+            "feature_position": np.arange(len(features), dtype=np.int64),
+            "feature": features,
+            "mean": scaler.mean_.astype(np.float64),
+            "scale": scaler.scale_.astype(np.float64),
+        }
+    )
+
+
+def scaler_from_table(scaler_table: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(features, means, scales) from a segment_scaler table, in feature_position order."""
+    table = scaler_table.sort_values("feature_position")
+    return (list(table["feature"]), table["mean"].to_numpy(np.float64), table["scale"].to_numpy(np.float64))
+
+
+def standardize(frame: pd.DataFrame, scaler_table: pd.DataFrame) -> np.ndarray:
+    """Scale the features exactly as the SQL macro does: (x - mean) / scale, missing -> 0."""
+    features, means, scales = scaler_from_table(scaler_table)
+    scaled = (feature_matrix(frame, features) - means) / scales
+    return np.where(np.isnan(scaled), 0.0, scaled)
+
+
+@dataclass
+class SegmentModel:
+    """A fitted K-Means with segment ids in the package's canonical order."""
+
+    kmeans: KMeans
+    order: np.ndarray  # order[new_id] = K-Means' own cluster index
+    centroids: np.ndarray  # (K, n_features), scaled space, canonical order
+    sizes: np.ndarray  # training customers per segment, canonical order
+    silhouette_by_k: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return len(self.centroids)
+
+    def predict(self, scaled: np.ndarray) -> np.ndarray:
+        """Segment ids for scaled rows, via scikit-learn's own predict, mapped to canonical ids."""
+        inverse = np.empty_like(self.order)
+        inverse[self.order] = np.arange(len(self.order))
+        return inverse[self.kmeans.predict(scaled)]
+
+
+def fit_segments(
+    scaled: np.ndarray,
+    n_segments: int | None,
+    k_range: tuple[int, int] = (2, 10),
+    random_state: int = 42,
+    n_init: int = 10,
+    silhouette_sample_size: int = 5000,
+) -> SegmentModel:
+    """Fit K-Means (k-means++, n_init starts, fixed seed) with a fixed K, or with K chosen by silhouette.
+
+    Auto: every K in k_range is fitted and scored by mean silhouette (on a fixed-seed sample of
+    `silhouette_sample_size` customers when there are more); the best score wins, ties to the smaller K.
+    """
+    n_rows = len(scaled)
+    k_min, k_max = k_range
+    if n_segments is not None:
+        candidates = [n_segments]
+    else:
+        candidates = [k for k in range(k_min, k_max + 1) if k < n_rows]
+    needed = n_segments if n_segments is not None else k_min + 1
+    if n_rows < needed or not candidates:
+        raise SegmentationConfigError(
+            f"only {n_rows} customers to segment into {n_segments or f'{k_min}..{k_max}'} segments: "
+            "lower n_segments (or segment_k_range), or widen the data window (as_of_date, raw data)."
+        )
+
+    fits: dict[int, KMeans] = {}
+    silhouettes: dict[int, float] = {}
+    for k in candidates:
+        kmeans = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state)
+        kmeans.fit(scaled)
+        fits[k] = kmeans
+        if n_segments is None:
+            silhouettes[k] = _silhouette(scaled, kmeans.labels_, silhouette_sample_size, random_state)
+    if n_segments is None:
+        chosen = max(candidates, key=lambda k: (silhouettes[k], -k))
+    else:
+        chosen = n_segments
+    kmeans = fits[chosen]
+
+    sizes = np.bincount(kmeans.labels_, minlength=chosen)
+    centers = kmeans.cluster_centers_.astype(np.float64)
+    # largest first; equal sizes ordered by their centroid coordinates so the order never depends on luck
+    order = np.array(sorted(range(chosen), key=lambda index: (-sizes[index], tuple(centers[index]))))
+    return SegmentModel(
+        kmeans=kmeans, order=order, centroids=centers[order], sizes=sizes[order], silhouette_by_k=silhouettes
+    )
+
+
+def _silhouette(scaled: np.ndarray, labels: np.ndarray, sample_size: int, random_state: int) -> float:
+    if len(np.unique(labels)) < 2:
+        return -1.0
+    sample = sample_size if len(scaled) > sample_size else None
+    return float(silhouette_score(scaled, labels, sample_size=sample, random_state=random_state))
+
+
+def model_version(scaler_table: pd.DataFrame, model: SegmentModel, random_state: int) -> str:
+    """A content hash of everything scoring depends on: equal models get equal versions, rebuilds included."""
+    features, means, scales = scaler_from_table(scaler_table)
+    payload = {
+        "features": features,
+        "mean": [repr(float(value)) for value in means],
+        "scale": [repr(float(value)) for value in scales],
+        "centroids": [[repr(float(value)) for value in row] for row in model.centroids],
+        "random_state": int(random_state),
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return f"km-{digest[:12]}"
+
+
+def centroid_table(scaler_table: pd.DataFrame, model: SegmentModel, version: str) -> pd.DataFrame:
+    """Long format, one row per (segment, feature): the value in scaled space and in original units."""
+    features, means, scales = scaler_from_table(scaler_table)
+    rows = []
+    for segment_id, (center, size) in enumerate(zip(model.centroids, model.sizes)):
+        for position, feature in enumerate(features):
+            rows.append(
+                {
+                    "model_version": version,
+                    "segment_id": segment_id,
+                    "feature_position": position,
+                    "feature": feature,
+                    "centroid_scaled": float(center[position]),
+                    "centroid_value": float(means[position] + center[position] * scales[position]),
+                    "training_customers": int(size),
+                }
+            )
+    table = pd.DataFrame(rows)
+    return table.astype({"segment_id": "int64", "feature_position": "int64", "training_customers": "int64"})
+
+
+def centroids_from_table(centroid_table_frame: pd.DataFrame) -> np.ndarray:
+    """(K, n_features) scaled centroids from a segment_centroids table, ordered by segment and position."""
+    pivot = centroid_table_frame.pivot(index="segment_id", columns="feature_position", values="centroid_scaled")
+    return pivot.sort_index().sort_index(axis=1).to_numpy(np.float64)
+
+
+def nearest_centroid(scaled: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documented scoring rule in numpy: squared Euclidean distance, ties to the lowest segment id.
+
+    Returns (segment ids, squared distances). Used as the reference the SQL macro is tested against.
+    """
+    distances = np.zeros((len(scaled), len(centroids)))
+    # summed feature by feature, left to right, as the SQL expression is, so both round alike
+    for position in range(centroids.shape[1]):
+        difference = scaled[:, position, None] - centroids[None, :, position]
+        distances = distances + difference * difference
+    labels = distances.argmin(axis=1)  # argmin returns the first minimum: the lowest id
+    return labels, distances[np.arange(len(scaled)), labels]
