@@ -1,0 +1,63 @@
+"""Shared fixtures: the demo data and one full `dbt build` of it into a throw-away DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from python_udfs.demo_data import generate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+@dataclass
+class Build:
+    """A built project: where its data, DuckDB file and dbt artifacts are."""
+
+    raw_dir: Path
+    truth_dir: Path
+    database: Path
+    target_dir: Path
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return run_dbt(self, *args, check=check)
+
+    def query(self, sql: str):
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+    def run_results(self) -> list[dict]:
+        return json.loads((self.target_dir / "run_results.json").read_text())["results"]
+
+
+def run_dbt(build: Build, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
+        "SEGMENTS_DUCKDB_PATH": str(build.database),
+    }
+    command = [DBT, *args, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
+               "--vars", json.dumps({"raw_data_path": str(build.raw_dir)})]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> Build:
+    """The default demo (20,000 customers, seed 42) built end to end, as the README's first command does."""
+    root = tmp_path_factory.mktemp("demo")
+    build = Build(raw_dir=root / "raw", truth_dir=root / "truth", database=root / "segments.duckdb",
+                  target_dir=root / "target")
+    generate(out_dir=str(build.raw_dir), truth_dir=str(build.truth_dir))
+    build.dbt("build")
+    return build
