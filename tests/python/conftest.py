@@ -27,8 +27,8 @@ class Build:
     database: Path
     target_dir: Path
 
-    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return run_dbt(self, *args, check=check)
+    def dbt(self, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+        return run_dbt(self, *args, check=check, extra_vars=extra_vars)
 
     def query(self, sql: str):
         with duckdb.connect(str(self.database), read_only=True) as connection:
@@ -38,14 +38,14 @@ class Build:
         return json.loads((self.target_dir / "run_results.json").read_text())["results"]
 
 
-def run_dbt(build: Build, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
         "SEGMENTS_DUCKDB_PATH": str(build.database),
     }
     command = [DBT, *args, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
-               "--vars", json.dumps({"raw_data_path": str(build.raw_dir)})]
+               "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **(extra_vars or {})})]
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import KMeans
@@ -155,3 +156,23 @@ def test_a_row_equidistant_from_every_centroid_goes_to_segment_zero(integration_
     [scored] = score_with_dbt(integration_project, [(rows, np.zeros(2), np.ones(2), centroids)])
     assert scored["segment_id"].tolist() == [0, 0, 1]
     assert scored["squared_distance"].tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.fixture(scope="module")
+def compiled_scoring_sql(integration_project) -> str:
+    """The SQL the macro generates for a 3-segment, 3-feature model, as dbt compiled it."""
+    centroids = np.array([[1.0, -2.5, 0.0], [0.5, 0.5, 0.5], [-1e-7, 3e8, 2.0]])
+    rows = np.array([[0.0, 1.0, 2.0]])
+    score_with_dbt(integration_project, [(rows, np.array([1.0, -2.0, 0.0]), np.array([2.0, 0.5, 1.0]), centroids)])
+    return (integration_project / "target" / "compiled" / "dbt_segments_integration_tests" / "models"
+            / "fixture_scores.sql").read_text()
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "snowflake", "bigquery", "trino"])
+def test_generated_scoring_sql_is_portable_standard_sql(compiled_scoring_sql, dialect):
+    """The macro's default__ output must parse in other warehouses' dialects too, with one least() over
+    the distances and one CASE branch per segment, in segment order."""
+    tree = sqlglot.parse_one(compiled_scoring_sql, read=dialect)
+    assert len(list(tree.find_all(sqlglot.exp.Greatest, sqlglot.exp.Least))) == 1
+    [case] = [case for case in tree.find_all(sqlglot.exp.Case) if len(case.args["ifs"]) == 3]
+    assert [branch.args["true"].to_py() for branch in case.args["ifs"]] == [0, 1, 2]

@@ -105,6 +105,37 @@ def test_segment_profiles_add_up(demo_build):
     assert profiles["segment_name"].notna().all() and profiles["segment_name"].is_unique
 
 
+def test_shipped_segment_names_fit_the_archetype_each_segment_holds(demo_build):
+    """The demo's segment_names rows must apply (same model version) and name what the segment really is."""
+    named = {"Discount Seekers": "discount_seeker", "Lapsing Customers": "lapsing",
+             "New Explorers": "new_explorer", "Occasional Gift Buyers": "occasional_gift_buyer",
+             "High-Value Loyalists": "high_value_loyalist"}
+    dictionary = demo_build.query("select segment_id, segment_name, name_source from segment_dictionary")
+    assert (dictionary["name_source"] == "seed").all()
+    truth = pd.read_csv(demo_build.truth_dir / "customer_archetypes.csv")
+    scored = demo_build.query("select customer_id, segment_name from customer_segments")
+    majority = truth.merge(scored, on="customer_id").groupby("segment_name")["archetype"].agg(
+        lambda archetypes: archetypes.mode()[0])
+    assert majority.to_dict() == named
+
+
+@pytest.mark.parametrize(
+    "bad_vars, expected",
+    [
+        ({"segment_features": ["recency_days_log", "basket_size"]}, "segment_features names ['basket_size']"),
+        ({"n_segments": 1}, "n_segments is 1"),
+        ({"n_segments": 30000}, "only 20000 customers"),
+    ],
+)
+def test_bad_settings_stop_the_fit_and_leave_the_published_segments(demo_build, bad_vars, expected):
+    before = demo_build.query("select customer_id, segment_id from customer_segments order by customer_id")
+    result = demo_build.dbt("build", "--select", "segment_scaler+", check=False, extra_vars=bad_vars)
+    assert result.returncode != 0
+    assert expected in result.stdout
+    after = demo_build.query("select customer_id, segment_id from customer_segments order by customer_id")
+    pd.testing.assert_frame_equal(before, after)
+
+
 def test_a_second_build_gives_identical_centroids_and_labels(demo_build):
     before_centroids = demo_build.query("select * from segment_centroids order by segment_id, feature_position")
     before_labels = demo_build.query("select customer_id, segment_id, distance_to_centroid, model_version "
@@ -115,3 +146,4 @@ def test_a_second_build_gives_identical_centroids_and_labels(demo_build):
                                     "from customer_segments order by customer_id")
     pd.testing.assert_frame_equal(before_centroids, after_centroids, check_exact=True)
     pd.testing.assert_frame_equal(before_labels, after_labels, check_exact=True)
+
