@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+bash scripts/install_system_packages.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
 .venv/bin/python -m pytest "$@"
