@@ -105,9 +105,9 @@ class Charts:
     def __init__(self) -> None:
         self.count = 0
 
-    def render(self, figure: go.Figure, chart_id: str, summary: str, numbers: pd.DataFrame) -> str:
+    def render(self, figure: go.Figure, chart_id: str, summary: str, numbers: pd.DataFrame, top: int = 60) -> str:
         figure.update_layout(template="plotly_white", font={"family": "Arial, Helvetica, sans-serif", "size": 13},
-                             margin={"t": 60, "r": 30, "b": 60, "l": 70})
+                             margin={"t": top, "r": 30, "b": 60, "l": 70})
         plot = pio.to_html(figure, full_html=False, include_plotlyjs=self.count == 0, div_id=chart_id,
                            config={"displaylogo": False, "responsive": True})
         self.count += 1
@@ -382,7 +382,7 @@ def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
     numbers.insert(1, "chosen", numbers["k"].map(lambda k: "yes" if k == chosen_k else ""))
     chart = charts.render(figure, "chart-k-selection",
                           f"Line charts of the K-selection metrics for K = {int(ks.min())} to {int(ks.max())}; "
-                          f"chosen K = {chosen_k}; elbow of the inertia curve at K = {elbow}.", numbers)
+                          f"chosen K = {chosen_k}; elbow of the inertia curve at K = {elbow}.", numbers, top=100)
     reason = "".join(f"<p><strong>Why K = {chosen_k}:</strong> {esc(text)}</p>" for text in reasons)
     return f"{title}{reason}{chart}</section>"
 
@@ -515,7 +515,7 @@ def distribution_section(warehouse: Warehouse, segments: Segments, charts: Chart
                                                                  "feature_unit": "unit"})
     summary = (f"Box plots of {len(features)} features for every segment (5th, 25th, 50th, 75th and 95th "
                "percentiles).")
-    return title + charts.render(figure, "chart-distributions", summary, numbers) + "</section>"
+    return title + charts.render(figure, "chart-distributions", summary, numbers, top=100) + "</section>"
 
 
 def stability_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str | None:

@@ -6,6 +6,8 @@
     Features: the distribution_features var, or the features the model was fitted on (segment_features). -#}
 {%- set features = var('distribution_features') or var('segment_features') -%}
 {%- set n_bins = var('distribution_bins') -%}
+{#- Lower edge of bin i: written once, so the bin a value is counted in and the published edges agree exactly. -#}
+{%- set bin_edge = '(range_min + (BIN) * (range_max - range_min) / ' ~ n_bins ~ ')' -%}
 {%- if features is string -%}
     {%- set features = [features] -%}
 {%- endif -%}
@@ -96,11 +98,14 @@ segment_quantiles as (
 
 ),
 
-binned_values as (
+estimated_bins as (
 
     select
         feature_values.segment_id,
         feature_values.feature,
+        feature_values.feature_value,
+        feature_ranges.range_min,
+        feature_ranges.range_max,
         case
             when feature_ranges.range_max = feature_ranges.range_min then 0
             -- the maximum itself belongs to the last bin, not to a bin of its own
@@ -108,11 +113,26 @@ binned_values as (
                 cast(floor((feature_values.feature_value - feature_ranges.range_min)
                     / (feature_ranges.range_max - feature_ranges.range_min) * {{ n_bins }}) as {{ dbt.type_int() }}),
                 {{ n_bins - 1 }})
-        end as bin_index
+        end as estimated_bin
     from feature_values
     inner join feature_ranges
         on feature_values.feature = feature_ranges.feature
     where feature_values.feature_value is not null
+
+),
+
+binned_values as (
+
+    -- the division above can land one bin off for a value sitting exactly on an edge (0.1, 0.35, ...);
+    -- comparing with the very edges the mart publishes puts every value in the bin its edges say
+    select
+        segment_id,
+        feature,
+        estimated_bin
+            - case when estimated_bin > 0 and feature_value < {{ bin_edge | replace('BIN', 'estimated_bin') }} then 1 else 0 end
+            + case when estimated_bin < {{ n_bins - 1 }} and feature_value >= {{ bin_edge | replace('BIN', 'estimated_bin + 1') }} then 1 else 0 end
+            as bin_index
+    from estimated_bins
 
 ),
 
@@ -156,10 +176,8 @@ final as (
         cast(every_bin.p95 as {{ dbt_segments.type_double() }}) as p95,
         cast(every_bin.max_value as {{ dbt_segments.type_double() }}) as max_value,
         cast(every_bin.bin_index as {{ dbt.type_int() }}) as bin_index,
-        cast(feature_ranges.range_min + every_bin.bin_index * (feature_ranges.range_max - feature_ranges.range_min) / {{ n_bins }}
-            as {{ dbt_segments.type_double() }}) as bin_lower,
-        cast(feature_ranges.range_min + (every_bin.bin_index + 1) * (feature_ranges.range_max - feature_ranges.range_min) / {{ n_bins }}
-            as {{ dbt_segments.type_double() }}) as bin_upper,
+        cast({{ bin_edge | replace('BIN', 'every_bin.bin_index') }} as {{ dbt_segments.type_double() }}) as bin_lower,
+        cast({{ bin_edge | replace('BIN', 'every_bin.bin_index + 1') }} as {{ dbt_segments.type_double() }}) as bin_upper,
         cast(coalesce(bin_counts.bin_customers, 0) as {{ dbt.type_bigint() }}) as bin_customers,
         cast({{ dbt_segments.safe_divide('1.0 * coalesce(bin_counts.bin_customers, 0)', 'every_bin.customers') }}
             as {{ dbt_segments.type_double() }}) as bin_share,
