@@ -3,6 +3,8 @@ segment_projection (PCA) and segment_feature_distribution (quantiles, fixed-bin 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +108,12 @@ def test_feature_distribution_matches_numpy(demo_build):
         inside[:, -1] |= values == upper[-1]
         assert rows["bin_customers"].tolist() == inside.sum(axis=0).tolist(), (segment_id, feature)
         assert rows["bin_share"].sum() == pytest.approx(1.0)
+
+
+def test_unknown_distribution_feature_stops_the_build_with_the_fix(demo_build, tmp_path):
+    # own target folder: the shared build's run_results.json stays that of the full build
+    build = dataclasses.replace(demo_build, target_dir=tmp_path / "target")
+    result = build.dbt("build", "--select", "segment_feature_distribution", check=False,
+                            extra_vars={"distribution_features": ["recency_days", "not_a_column"]})
+    assert result.returncode != 0
+    assert "distribution_features names 'not_a_column', which customer_features does not have" in result.stdout
