@@ -515,7 +515,33 @@ def distribution_section(warehouse: Warehouse, segments: Segments, charts: Chart
                                                                  "feature_unit": "unit"})
     summary = (f"Box plots of {len(features)} features for every segment (5th, 25th, 50th, 75th and 95th "
                "percentiles).")
-    return title + charts.render(figure, "chart-distributions", summary, numbers, top=100) + "</section>"
+    boxes = charts.render(figure, "chart-distributions", summary, numbers, top=100)
+    return title + boxes + histogram_chart(table, features, segments, charts) + "</section>"
+
+
+def histogram_chart(table: pd.DataFrame, features: pd.DataFrame, segments: Segments, charts: Charts) -> str:
+    """Share of each segment per fixed bin, one panel per feature: shows shapes the boxes hide (two humps)."""
+    columns = 2
+    rows = math.ceil(len(features) / columns)
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[str(name) for name in features["feature_display_name"]],
+                           horizontal_spacing=0.08, vertical_spacing=0.5 / max(rows, 1))
+    for index, feature in enumerate(features["feature"]):
+        row, column = index // columns + 1, index % columns + 1
+        bins = table[table["feature"] == feature].sort_values(["segment_id", "bin_index"])
+        for segment_id, group in bins.groupby("segment_id"):
+            figure.add_scatter(x=(group["bin_lower"] + group["bin_upper"]) / 2, y=100 * group["bin_share"],
+                               mode="lines", line={"shape": "hvh", "width": 2, "color": segments.colours[int(segment_id)]},
+                               name=segments.name(segment_id), legendgroup=str(segment_id), showlegend=index == 0,
+                               row=row, col=column)
+        figure.update_xaxes(title_text=features.iloc[index]["feature_unit"] or "feature units", row=row, col=column)
+        figure.update_yaxes(title_text="% of segment", row=row, col=column)
+    figure.update_layout(title="Histograms: share of each segment's customers per bin (same bins for every segment)",
+                         height=160 + 250 * rows, legend={"orientation": "h", "x": 0, "y": 1.035, "yanchor": "bottom"})
+    numbers = table.sort_values(["feature_position", "segment_id", "bin_index"])[
+        ["feature_display_name", "segment_name", "bin_lower", "bin_upper", "bin_customers", "bin_share"]].round(3)
+    numbers = numbers.rename(columns={"feature_display_name": "feature", "segment_name": "segment"})
+    summary = "Step-line histograms of every feature, one line per segment, in shares of the segment's customers."
+    return charts.render(figure, "chart-histograms", summary, numbers, top=130)
 
 
 def stability_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str | None:

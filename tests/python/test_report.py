@@ -80,7 +80,10 @@ def render(browser, report: Path, screenshot: Path) -> Rendered:
 
     page.route("**/*", only_the_file)
     page.goto(report.as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=20_000)
+    except sync_api.TimeoutError:
+        problems.append("no chart drew within 20 s")
     page.wait_for_timeout(300)  # let plotly finish its last layout pass before measuring
     charts = {chart["id"]: chart for chart in page.evaluate(CHART_STATE)}
     cards = page.locator("article.segment-card").count()
@@ -172,7 +175,7 @@ def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, dem
     profiles = demo_build.query("select segment_id, segment_name from segment_profiles")
     assert demo_report.cards == len(profiles)
     assert set(demo_report.charts) == {"chart-overview", "chart-silhouette", "chart-projection", "chart-heatmap",
-                                       "chart-distributions"}
+                                       "chart-distributions", "chart-histograms"}
     assert_every_chart_drew(demo_report)
     sampled = demo_build.query("select count(*) as n from segment_projection")["n"][0]
     assert demo_report.charts["chart-projection"]["marks"] == sampled  # every customer and centroid is a point

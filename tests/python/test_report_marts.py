@@ -117,3 +117,14 @@ def test_unknown_distribution_feature_stops_the_build_with_the_fix(demo_build, t
                             extra_vars={"distribution_features": ["recency_days", "not_a_column"]})
     assert result.returncode != 0
     assert "distribution_features names 'not_a_column', which customer_features does not have" in result.stdout
+
+
+def test_rebuilding_the_report_marts_changes_nothing(demo_build, tmp_path):
+    queries = {"segment_projection": "select * from segment_projection order by point_id",
+               "segment_feature_distribution": "select * from segment_feature_distribution "
+                                               "order by segment_id, feature, bin_index"}
+    before = {name: demo_build.query(sql) for name, sql in queries.items()}
+    dataclasses.replace(demo_build, target_dir=tmp_path / "target").dbt(
+        "run", "--select", "segment_projection", "segment_feature_distribution")
+    for name, sql in queries.items():
+        pd.testing.assert_frame_equal(before[name], demo_build.query(sql), check_exact=True, obj=name)
