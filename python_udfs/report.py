@@ -61,15 +61,25 @@ class Warehouse:
             if missing:
                 raise ReportError(
                     f"{path} has no {', '.join(missing)}: run `dbt build` (or bash scripts/demo.sh) before the report.")
-            wanted = set(REQUIRED_TABLES) | {
-                "feature_dictionary", "segment_projection", "segment_feature_distribution", "segment_k_selection",
-                "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
+            # small tables whole; the per-customer marts only as aggregates and as the projection's sample
+            wanted = {"segment_profiles", "segment_dictionary", "segment_centroids", "segment_scaler",
+                      "feature_dictionary", "segment_projection", "segment_feature_distribution", "segment_k_selection",
+                      "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
             for name in sorted(wanted & names):
                 warehouse.tables[name] = connection.sql(f'select * from "{name}"').df().rename(columns=str.lower)
+            warehouse.tables["facts"] = connection.sql(
+                "select (select max(as_of_date) from customer_features) as as_of_date, "
+                "(select max(scored_at) from customer_segments) as scored_at").df()
             if "int_transactions_cleaned" in names:
                 warehouse.tables["order_window"] = connection.sql(
                     "select min(ordered_at) as first_order, max(ordered_at) as last_order "
                     "from int_transactions_cleaned").df()
+            sampled = ("where customer_features.customer_id in (select customer_id from segment_projection "
+                       "where point_type = 'customer')" if warehouse.has("segment_projection", "point_type") else "")
+            warehouse.tables["sampled_customers"] = connection.sql(
+                "select customer_features.*, customer_segments.segment_id from customer_features "
+                "inner join customer_segments on customer_features.customer_id = customer_segments.customer_id "
+                f"{sampled} order by customer_features.customer_id").df().rename(columns=str.lower)
         return warehouse
 
     def has(self, name: str, *columns: str) -> bool:
@@ -180,15 +190,13 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
     customers = int(segments.table["customer_count"].sum())
     versions = sorted(warehouse["segment_centroids"]["model_version"].unique())
     features = warehouse["segment_scaler"].sort_values("feature_position")["feature"].tolist()
-    as_of = warehouse["customer_features"]["as_of_date"].max() if "as_of_date" in warehouse[
-        "customer_features"].columns else None
+    as_of = warehouse["facts"]["as_of_date"].iloc[0]
     window = NOT_AVAILABLE
     if warehouse.has("order_window", "first_order"):
         first, last = warehouse["order_window"].iloc[0]
         if pd.notna(first):
             window = f"orders from {pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}"
-    scored_at = warehouse["customer_segments"]["scored_at"].max() if "scored_at" in warehouse[
-        "customer_segments"].columns else None
+    scored_at = warehouse["facts"]["scored_at"].iloc[0]
     facts = [
         ("Customers", f"{customers:,}"),
         ("Segments", f"{len(segments.table)}"),
@@ -388,17 +396,13 @@ def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
 
 
 def silhouette_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str:
-    """Mean silhouette per segment, computed here with scikit-learn on the projection's customer sample."""
-    features = warehouse["customer_features"]
-    if warehouse.has("segment_projection", "point_type", "customer_id"):
-        projection = warehouse["segment_projection"]
-        sample_ids = sorted(projection.loc[projection["point_type"] == "customer", "customer_id"].astype(str))
-    else:
-        sample_ids = sample_customers(features["customer_id"], SILHOUETTE_SAMPLE_SIZE, 42)
-    sample = features.assign(customer_id=features["customer_id"].astype(str))
-    sample = sample[sample["customer_id"].isin(set(sample_ids))].sort_values("customer_id")
-    labels = (warehouse["customer_segments"].assign(customer_id=lambda frame: frame["customer_id"].astype(str))
-              .set_index("customer_id").loc[sample["customer_id"], "segment_id"].to_numpy())
+    """Mean silhouette per segment, computed here with scikit-learn on the projection's customer sample
+    (without segment_projection: a hash sample of SILHOUETTE_SAMPLE_SIZE customers)."""
+    sample = warehouse["sampled_customers"]
+    if not warehouse.has("segment_projection", "point_type"):
+        chosen = set(sample_customers(sample["customer_id"], SILHOUETTE_SAMPLE_SIZE, 42))
+        sample = sample[sample["customer_id"].astype(str).isin(chosen)]
+    labels = sample["segment_id"].to_numpy()
     title = '<section id="silhouette"><h2>How well separated is each segment?</h2>'
     if len(np.unique(labels)) < 2 or len(sample) < 3:
         return title + '<p class="missing">Too few sampled customers to compute silhouettes.</p></section>'
