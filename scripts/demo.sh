@@ -9,3 +9,5 @@ export DBT_PROFILES_DIR="$PWD/profiles"
 .venv/bin/python -m python_udfs.demo_data --out data/raw --truth data/truth
 .venv/bin/dbt build
 .venv/bin/python -m python_udfs.show_segments "${SEGMENTS_DUCKDB_PATH:-target/segments.duckdb}"
+# The segmentation report: one self-contained HTML file (charts inlined; opens offline).
+.venv/bin/python -m python_udfs.report "${SEGMENTS_DUCKDB_PATH:-target/segments.duckdb}" target/segment_report.html

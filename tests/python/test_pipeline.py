@@ -21,7 +21,8 @@ SOURCES = {
 
 def test_every_dbt_node_passed_including_unit_tests(demo_build):
     results = demo_build.run_results()
-    statuses = {result["status"] for result in results}
+    # an exposure is listed by `dbt build` with status no-op: nothing runs for it
+    statuses = {result["status"] for result in results if not result["unique_id"].startswith("exposure.")}
     failed = [result["unique_id"] for result in results if result["status"] in ("error", "fail")]
     assert not failed, failed
     assert statuses <= {"success", "pass", "warn"}

@@ -1,0 +1,17 @@
+"""2-D PCA coordinates of a deterministic sample of customers and of every centroid, for scatter plots."""
+
+from python_udfs.frames import to_pandas
+from python_udfs.projection import check_sample_size, projection_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return projection_table(
+        customers=to_pandas(dbt.ref("customer_features"), order_by="customer_id"),
+        scaler_table=to_pandas(dbt.ref("segment_scaler"), order_by="feature_position"),
+        centroid_table_frame=to_pandas(dbt.ref("segment_centroids"), order_by="segment_id"),
+        customer_segments=to_pandas(dbt.ref("customer_segments"), order_by="customer_id"),
+        segment_dictionary=to_pandas(dbt.ref("segment_dictionary"), order_by="segment_id"),
+        sample_size=check_sample_size(dbt.config.get("projection_sample_size")),
+        random_state=int(dbt.config.get("random_state")),
+    )
