@@ -17,14 +17,8 @@ import pandas as pd
 import pytest
 
 from bad_input_corpus import corpus, write
-from conftest import PROJECT_ROOT, Build
+from conftest import CORPUS_VARS, PROJECT_ROOT, Build, new_build
 
-CORPUS_VARS = {
-    "n_segments": 2,
-    "segment_features": ["recency_days_log", "frequency_log", "monetary_log", "avg_order_value_log",
-                         "discount_share", "return_rate", "category_diversity", "sessions_per_month_log",
-                         "complaint_count"],
-}
 CLEANED = {"customers": "int_customers_cleaned", "transactions": "int_transactions_cleaned",
            "events": "int_events_cleaned", "support_tickets": "int_support_tickets_cleaned"}
 MARTS = {"customer_rfm": "customer_id", "customer_features": "customer_id", "segment_scaler": "feature_position",
@@ -44,20 +38,6 @@ def dbt_many(build: Build, invocations: list[tuple[str, dict]]) -> list[dict]:
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]
     return json.loads(result.stdout.rsplit("@@OUTCOMES@@", 1)[1])
-
-
-def new_build(root) -> Build:
-    return Build(raw_dir=root / "raw", truth_dir=root / "truth", database=root / "segments.duckdb",
-                 target_dir=root / "target")
-
-
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory):
-    rows, kinds = corpus()
-    build = new_build(tmp_path_factory.mktemp("corpus"))
-    write(rows, build.raw_dir)
-    result = build.dbt("build", extra_vars=CORPUS_VARS)
-    return build, kinds, result
 
 
 def test_corpus_covers_at_least_twenty_kinds(corpus_build):
@@ -212,3 +192,16 @@ def test_two_builds_of_the_same_data_give_identical_marts(corpus_build, tmp_path
         pd.testing.assert_frame_equal(one[mart], two[mart], check_exact=True, obj=mart)
     quarantine = "select * from int_quarantine order by quarantine_id"
     pd.testing.assert_frame_equal(first.query(quarantine), second.query(quarantine), check_exact=True)
+
+
+def test_rebuilt_demo_marts_are_identical_including_profile_averages(demo_build):
+    """On 20,000 customers DuckDB aggregates in parallel: the profile means must still not move."""
+    marts = {mart: key for mart, key in MARTS.items() if mart in ("customer_segments", "segment_profiles",
+                                                                  "customer_features", "customer_rfm")}
+    before = {mart: demo_build.query(f"select * from {mart} order by {key}") for mart, key in marts.items()}
+    demo_build.dbt("build", "--select", "customer_rfm", "customer_features", "customer_segments", "segment_profiles")
+    for mart, key in marts.items():
+        after = demo_build.query(f"select * from {mart} order by {key}")
+        drop = RUN_TIMESTAMP_COLUMNS.get(mart, [])
+        pd.testing.assert_frame_equal(before[mart].drop(columns=drop), after.drop(columns=drop), check_exact=True,
+                                      obj=mart)
