@@ -2,8 +2,10 @@
 
     Returns a select statement with one row per row of `relation`:
       <id_column>, segment_id, squared_distance, model_version
-    Each feature is standardized with the scaler table ((value - mean) / scale; a null becomes the
-    training mean, i.e. 0), then assigned to the centroid at the smallest squared Euclidean distance.
+    Each feature is standardized with the scaler table ((value - mean) / scale; a null or a NaN becomes
+    the training mean, i.e. 0, as numpy's reference does; +/-Infinity is kept, ties every centroid at an
+    infinite distance and so goes to segment 0), then assigned to the centroid at the smallest squared
+    Euclidean distance.
     Ties go to the lowest segment id, the rule scikit-learn's KMeans.predict follows.
 
     The scaler and centroid tables are read once at compile time and written into the query as
@@ -69,7 +71,7 @@
                 select
                     {{ id_column }},
                     {%- for feature in model.features %}
-                    coalesce(({{ feature.name }} - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
+                    coalesce((nullif({{ feature.name }}, cast('NaN' as {{ dbt_segments.type_double() }})) - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
                     {%- endfor %}
                 from {{ relation }}
             ) as standardized

@@ -174,6 +174,26 @@ class SegmentModel:
         return inverse[self.kmeans.predict(scaled)]
 
 
+def candidate_ks(n_rows: int, n_segments: int | None, k_range: tuple[int, int]) -> list[int]:
+    """The K values to fit on n_rows customers; fails, naming the vars, when there are too few customers.
+
+    Called by segment_scaler too, so a K the data cannot support stops the build before the scaler
+    (and with it the published model) is replaced.
+    """
+    k_min, k_max = k_range
+    if n_segments is not None:
+        candidates = [n_segments]
+    else:
+        candidates = [k for k in range(k_min, k_max + 1) if k < n_rows]
+    needed = n_segments if n_segments is not None else k_min + 1
+    if n_rows < needed or not candidates:
+        raise SegmentationConfigError(
+            f"only {n_rows} customers to segment into {n_segments or f'{k_min}..{k_max}'} segments: "
+            "lower n_segments (or segment_k_range), or widen the data window (as_of_date, raw data)."
+        )
+    return candidates
+
+
 def fit_segments(
     scaled: np.ndarray,
     n_segments: int | None,
@@ -188,17 +208,7 @@ def fit_segments(
     `silhouette_sample_size` customers when there are more); the best score wins, ties to the smaller K.
     """
     n_rows = len(scaled)
-    k_min, k_max = k_range
-    if n_segments is not None:
-        candidates = [n_segments]
-    else:
-        candidates = [k for k in range(k_min, k_max + 1) if k < n_rows]
-    needed = n_segments if n_segments is not None else k_min + 1
-    if n_rows < needed or not candidates:
-        raise SegmentationConfigError(
-            f"only {n_rows} customers to segment into {n_segments or f'{k_min}..{k_max}'} segments: "
-            "lower n_segments (or segment_k_range), or widen the data window (as_of_date, raw data)."
-        )
+    candidates = candidate_ks(n_rows, n_segments, k_range)
 
     fits: dict[int, KMeans] = {}
     silhouettes: dict[int, float] = {}

@@ -1,9 +1,12 @@
 {#- Every staged customer row with the reason it is rejected (null when it is kept).
     Rules, first match wins:
-      missing_customer_id          null, empty or blank id
+      missing_customer_id          null, empty or blank id, or a placeholder (null, n/a, unknown, ...)
       exact_duplicate              a copy of an earlier identical row
       conflicting_customer_record  a second, different record for an id already seen; the record with
-                                   the earliest signup date (then the smallest e-mail) is kept
+                                   the earliest signup date (then the smallest e-mail) is kept; so one
+                                   id with two e-mails keeps one customer and quarantines the other
+    Ids are compared after clean_text (control characters removed, trimmed). A text column that arrives
+    as bytes rather than UTF-8 text is kept, its non-ASCII bytes written as \xNN escapes by the cast.
     A signup date that is unreadable or outside [earliest_valid_date, today] is repaired to null, not
     quarantined: the customer and their orders stay, and tenure falls back to the first order. -#}
 {%- set raw_columns = ['customer_id', 'email', 'full_name', 'signup_date_text', 'country', 'city',
@@ -19,7 +22,7 @@ parsed as (
 
     select
         *,
-        trim(customer_id) as clean_customer_id,
+        {{ dbt_segments.clean_text('customer_id') }} as clean_customer_id,
         {{ dbt_segments.try_cast('trim(signup_date_text)', 'date') }} as parsed_signup_date
     from customers
 
@@ -69,7 +72,7 @@ final as (
         lower(trim(acquisition_channel)) as acquisition_channel,
         lower(trim(plan)) as plan,
         case
-            when clean_customer_id is null or clean_customer_id = '' then 'missing_customer_id'
+            when {{ dbt_segments.is_missing_id('customer_id') }} then 'missing_customer_id'
             when copy_number > 1 then 'exact_duplicate'
             when record_rank > 1 then 'conflicting_customer_record'
         end as rejection_reason,

@@ -2,10 +2,12 @@
     Rules, first match wins:
       exact_duplicate, missing_customer_id / unknown_customer_id,
       unparseable_timestamp / timestamp_before_earliest_valid_date / timestamp_in_future,
-      unknown_event_type (not session, page_view or app_open), negative_duration,
+      unknown_event_type (not session, page_view or app_open),
+      unparseable_number (a duration that is not a number), non_finite_number (NaN or +/-Infinity),
+      negative_duration,
       duplicate_event_id (a second, different event with the same id; the earliest is kept).
     Repair: a missing duration is 0 seconds. -#}
-{%- set raw_columns = ['event_id', 'customer_id', 'occurred_at_text', 'event_type', 'duration_seconds'] -%}
+{%- set raw_columns = ['event_id', 'customer_id', 'occurred_at_text', 'event_type', 'duration_seconds_text'] -%}
 
 with events as (
 
@@ -25,14 +27,14 @@ parsed as (
         events.*,
         customers.customer_id as known_customer_id,
         {{ dbt_segments.parse_timestamp_text('events.occurred_at_text') }} as occurred_at,
-        lower(trim(events.event_type)) as clean_event_type,
+        lower({{ dbt_segments.clean_text('events.event_type') }}) as clean_event_type,
         row_number() over (
             partition by {% for column in raw_columns %}events.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
             order by events.event_id
         ) as copy_number
     from events
     left join customers
-        on trim(events.customer_id) = customers.customer_id
+        on {{ dbt_segments.clean_text('events.customer_id') }} = customers.customer_id
 
 ),
 
@@ -47,6 +49,8 @@ flagged as (
             case
                 when clean_event_type is null or clean_event_type not in ('session', 'page_view', 'app_open')
                     then 'unknown_event_type'
+                when duration_seconds is null and duration_seconds_text is not null then 'unparseable_number'
+                when {{ dbt_segments.is_non_finite('duration_seconds_text') }} then 'non_finite_number'
                 when duration_seconds < 0 then 'negative_duration'
             end
         ) as row_rejection_reason
@@ -70,7 +74,7 @@ final as (
 
     select
         event_id,
-        trim(customer_id) as customer_id,
+        {{ dbt_segments.clean_text('customer_id') }} as customer_id,
         occurred_at,
         clean_event_type as event_type,
         coalesce(duration_seconds, 0) as duration_seconds,

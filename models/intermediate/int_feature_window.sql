@@ -1,5 +1,7 @@
 {#- The one date every feature is measured at. The `as_of_date` var sets it; left null, it is the
     date of the latest clean order line, so a rebuild on the same data gives the same features. -#}
+{{ dbt_segments.check_data_window(ref('int_transactions_cleaned'), ref('int_customers_cleaned')) }}
+
 with transactions as (
 
     select * from {{ ref('int_transactions_cleaned') }}

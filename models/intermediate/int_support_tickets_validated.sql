@@ -24,14 +24,14 @@ parsed as (
         tickets.*,
         customers.customer_id as known_customer_id,
         {{ dbt_segments.parse_timestamp_text('tickets.created_at_text') }} as created_at,
-        lower(trim(tickets.ticket_type)) as clean_ticket_type,
+        lower({{ dbt_segments.clean_text('tickets.ticket_type') }}) as clean_ticket_type,
         row_number() over (
             partition by {% for column in raw_columns %}tickets.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
             order by tickets.ticket_id
         ) as copy_number
     from tickets
     left join customers
-        on trim(tickets.customer_id) = customers.customer_id
+        on {{ dbt_segments.clean_text('tickets.customer_id') }} = customers.customer_id
 
 ),
 
@@ -69,7 +69,7 @@ final as (
 
     select
         ticket_id,
-        trim(customer_id) as customer_id,
+        {{ dbt_segments.clean_text('customer_id') }} as customer_id,
         created_at,
         clean_ticket_type as ticket_type,
         coalesce(

@@ -1,3 +1,5 @@
+{{ dbt_segments.require_source_columns(source('raw', 'customers')) }}
+
 with source as (
 
     select * from {{ source('raw', 'customers') }}

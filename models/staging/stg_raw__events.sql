@@ -1,3 +1,5 @@
+{{ dbt_segments.require_source_columns(source('raw', 'events')) }}
+
 with source as (
 
     select * from {{ source('raw', 'events') }}
@@ -11,7 +13,8 @@ renamed as (
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(occurred_at as {{ dbt.type_string() }}) as occurred_at_text,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(duration_seconds as {{ dbt_segments.type_double() }}) as duration_seconds
+        {{ dbt_segments.try_cast('duration_seconds', dbt_segments.type_double()) }} as duration_seconds,
+        cast(duration_seconds as {{ dbt.type_string() }}) as duration_seconds_text
 
     from source
 

@@ -1,3 +1,5 @@
+{{ dbt_segments.require_source_columns(source('raw', 'support_tickets')) }}
+
 with source as (
 
     select * from {{ source('raw', 'support_tickets') }}

@@ -61,3 +61,30 @@ def demo_build(tmp_path_factory) -> Build:
     generate(out_dir=str(build.raw_dir), truth_dir=str(build.truth_dir))
     build.dbt("build")
     return build
+
+
+# issue 7: the bad-input corpus (tests/python/bad_input_corpus.py) built once, shared by the corpus,
+# settings, determinism and reader tests
+CORPUS_VARS = {
+    "n_segments": 2,
+    "segment_features": ["recency_days_log", "frequency_log", "monetary_log", "avg_order_value_log",
+                         "discount_share", "return_rate", "category_diversity", "sessions_per_month_log",
+                         "complaint_count"],
+}
+
+
+def new_build(root) -> Build:
+    return Build(raw_dir=root / "raw", truth_dir=root / "truth", database=root / "segments.duckdb",
+                 target_dir=root / "target")
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """The bad-input corpus built end to end: (build, its defect kinds, the dbt result)."""
+    from bad_input_corpus import corpus, write
+
+    rows, kinds = corpus()
+    build = new_build(tmp_path_factory.mktemp("corpus"))
+    write(rows, build.raw_dir)
+    result = build.dbt("build", extra_vars=CORPUS_VARS)
+    return build, kinds, result

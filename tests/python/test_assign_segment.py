@@ -40,8 +40,10 @@ def integration_project(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
-def score_with_dbt(workdir: Path, cases: list[tuple]) -> list[pd.DataFrame]:
-    """Score every (rows, means, scales, centroids) case through dbt in one run; one frame per case."""
+def score_with_dbt(workdir: Path, cases: list[tuple], nan_masks: list | None = None) -> list[pd.DataFrame]:
+    """Score every (rows, means, scales, centroids) case through dbt in one run; one frame per case.
+    A missing value (np.nan in `rows`) is written as SQL null; `nan_masks` (one boolean array per case)
+    marks cells written as the double NaN instead, a value distinct from null."""
     database = workdir / "fuzz.duckdb"
     database.unlink(missing_ok=True)
     centroid_rows = []
@@ -54,6 +56,10 @@ def score_with_dbt(workdir: Path, cases: list[tuple]) -> list[pd.DataFrame]:
                                    "mean": np.asarray(means, dtype=np.float64),
                                    "scale": np.asarray(scales, dtype=np.float64)})
             write_table(connection, f"fixture_rows_{case}", frame)
+            if nan_masks is not None:
+                for row, column in zip(*np.nonzero(nan_masks[case])):
+                    connection.execute(f"update fixture_rows_{case} set {features[column]} = 'NaN'::double "
+                                       f"where row_id = {row}")
             write_table(connection, f"fixture_scaler_{case}", scaler)
             centroid_rows += [
                 {"model_version": f"case_{case}", "segment_id": segment, "feature_position": position,
@@ -176,3 +182,29 @@ def test_generated_scoring_sql_is_portable_standard_sql(compiled_scoring_sql, di
     assert len(list(tree.find_all(sqlglot.exp.Greatest, sqlglot.exp.Least))) == 1
     [case] = [case for case in tree.find_all(sqlglot.exp.Case) if len(case.args["ifs"]) == 3]
     assert [branch.args["true"].to_py() for branch in case.args["ifs"]] == [0, 1, 2]
+
+
+@st.composite
+def wide_models_with_nan(draw):
+    """Up to 30 features and 50 centroids, with nulls and, separately, NaN values in the rows."""
+    n_features = draw(st.integers(13, 30))
+    k = draw(st.integers(2, 50))
+    n_rows = draw(st.integers(1, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    means, scales = rng.normal(0, 5, n_features), rng.uniform(0.1, 10, n_features)
+    centroids = rng.normal(0, 2, (k, n_features))
+    rows = means + rng.normal(0, 2, (n_rows, n_features)) * scales
+    rows[rng.random(rows.shape) < 0.1] = np.nan
+    nan_mask = (rng.random(rows.shape) < 0.1) & ~np.isnan(rows)
+    return rows, means, scales, centroids, nan_mask
+
+
+@SETTINGS
+@given(cases=st.lists(wide_models_with_nan(), min_size=6, max_size=6))
+def test_many_features_with_nan_values_impute_like_nulls(integration_project, cases):
+    """Documented imputation: a NaN value is scored exactly as a null, i.e. as the feature's training mean."""
+    models = [case[:4] for case in cases]
+    scored_cases = score_with_dbt(integration_project, models, nan_masks=[case[4] for case in cases])
+    for scored, (rows, means, scales, centroids, nan_mask) in zip(scored_cases, cases):
+        check_scores(scored, np.where(nan_mask, np.nan, rows), means, scales, centroids)
+        assert scored["squared_distance"].notna().all()

@@ -6,7 +6,8 @@ with scored as (
         ref('customer_features'),
         id_column='customer_id',
         scaler=ref('segment_scaler'),
-        centroids=ref('segment_centroids')) }}
+        centroids=ref('segment_centroids'),
+        model_version=var('model_version', none)) }}
 
 ),
 

@@ -48,7 +48,9 @@ segment_means as (
         count(*) as customer_count,
         sum(monetary) as revenue,
         {%- for feature in profile_features %}
-        avg(cast({{ feature }} as {{ dbt_segments.type_double() }})) as avg_{{ feature }}{{ "," if not loop.last }}
+        -- exact decimals (6 places): a parallel avg() of doubles adds in a varying order and can differ
+        -- in the last bit between two builds of the same data
+        avg(cast({{ feature }} as {{ dbt.type_numeric() }})) as avg_{{ feature }}{{ "," if not loop.last }}
         {%- endfor %}
     from segmented
     group by segment_id, segment_name, model_version

@@ -1,11 +1,15 @@
 """Fit the standard scaler of the segmentation: one row per clustering feature (mean, scale)."""
 
 from python_udfs.frames import to_pandas
-from python_udfs.segmentation import check_features, fit_scaler
+from python_udfs.segmentation import candidate_ks, check_features, fit_scaler, parse_n_segments
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     features = check_features(customers, dbt.config.get("segment_features"))
+    # K is checked against the data here, not only when fitting, so a K the data cannot support leaves
+    # the published scaler and centroids together as they were
+    n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
+    candidate_ks(len(customers), n_segments, k_range)
     return fit_scaler(customers, features)

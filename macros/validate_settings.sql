@@ -1,0 +1,159 @@
+{#- Checks every setting (dbt var) before any model is built -- it runs as the project's on-run-start
+    hook -- and stops the run with one message naming the var and the fix. Vars that end up inside SQL
+    (feature names, dates, numbers, the model version, the raw data path) are validated here so that no
+    value can change the meaning of a query: feature names must be plain identifiers and real columns of
+    customer_features (its declared columns, plus its live columns when it exists). Checks that need data
+    (K against the number of customers, an as-of date before all data) run in check_data_window, as
+    soon as the cleaned data exists and still before any mart is replaced. Returns a no-op statement. -#}
+{% macro validate_settings() %}
+    {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
+
+    {#- segment_features: plain identifiers, each once, each a column of customer_features -#}
+    {%- set features = dbt_segments.list_var('segment_features') -%}
+    {%- if features | length == 0 -%}
+        {{ exceptions.raise_compiler_error("segment_features is empty: list at least one numeric column of customer_features in the segment_features var (dbt_project.yml).") }}
+    {%- endif -%}
+    {%- for feature in features -%}
+        {%- if feature is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', feature) -%}
+            {{ exceptions.raise_compiler_error("segment_features contains " ~ dbt_segments.shown(feature) ~ ", which is not a column name (letters, digits and _ only): list plain column names of customer_features in the segment_features var.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set lowered = features | map('lower') | list -%}
+    {%- set duplicated = [] -%}
+    {%- for feature in lowered | unique if lowered.count(feature) > 1 -%}{%- do duplicated.append(feature) -%}{%- endfor -%}
+    {%- if duplicated -%}
+        {{ exceptions.raise_compiler_error("segment_features lists " ~ duplicated ~ " more than once: keep each feature once in the segment_features var.") }}
+    {%- endif -%}
+    {%- set columns = dbt_segments.feature_mart_columns() -%}
+    {%- if columns -%}
+        {%- set unknown = lowered | reject('in', columns) | list -%}
+        {%- if unknown -%}
+            {{ exceptions.raise_compiler_error("segment_features names " ~ unknown ~ ", which customer_features does not have: choose from " ~ (columns | sort) ~ " in the segment_features var.") }}
+        {%- endif -%}
+    {%- endif -%}
+
+    {#- K and its search range -#}
+    {%- set n_segments = var('n_segments') -%}
+    {%- if not (n_segments is string and n_segments | trim | lower == 'auto') -%}
+        {%- set k = dbt_segments.whole_number(n_segments) -%}
+        {%- if k is none -%}
+            {{ exceptions.raise_compiler_error("n_segments is " ~ dbt_segments.shown(n_segments) ~ ": set it to a whole number of segments (at least 2) or to auto.") }}
+        {%- elif k < 2 -%}
+            {{ exceptions.raise_compiler_error("n_segments is " ~ k ~ ": segmenting needs at least 2 segments; set n_segments >= 2 or auto.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set k_range = dbt_segments.list_var('segment_k_range') -%}
+    {%- if k_range | length != 2 or dbt_segments.whole_number(k_range[0]) is none or dbt_segments.whole_number(k_range[1]) is none
+            or not (2 <= dbt_segments.whole_number(k_range[0]) <= dbt_segments.whole_number(k_range[1])) -%}
+        {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [2, 10].") }}
+    {%- endif -%}
+    {%- for name in ['random_state', 'kmeans_n_init', 'silhouette_sample_size'] -%}
+        {%- set value = dbt_segments.whole_number(var(name)) -%}
+        {%- if value is none or value < (0 if name == 'random_state' else 1) -%}
+            {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(var(name)) ~ ": set it to a whole number" ~ (" >= 0" if name == 'random_state' else " >= 1") ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- dates: real dates (they are written into SQL), the as-of date neither in the future nor before
+        the earliest date data may have -#}
+    {%- set earliest = dbt_segments.date_var('earliest_valid_date') -%}
+    {%- if earliest is none -%}
+        {{ exceptions.raise_compiler_error("earliest_valid_date is " ~ dbt_segments.shown(var('earliest_valid_date')) ~ ": set it to a date written YYYY-MM-DD, e.g. 1990-01-01.") }}
+    {%- endif -%}
+    {%- if var('as_of_date') is not none -%}
+        {%- set as_of = dbt_segments.date_var('as_of_date') -%}
+        {%- if as_of is none -%}
+            {{ exceptions.raise_compiler_error("as_of_date is " ~ dbt_segments.shown(var('as_of_date')) ~ ": set it to a date written YYYY-MM-DD, or to null for the date of the latest clean order line.") }}
+        {%- elif as_of > run_started_at.date() -%}
+            {{ exceptions.raise_compiler_error("as_of_date is " ~ as_of ~ ", in the future (today is " ~ run_started_at.date() ~ "): features would measure days that have not happened; set as_of_date to today or earlier, or to null for the date of the latest clean order line.") }}
+        {%- elif as_of < earliest -%}
+            {{ exceptions.raise_compiler_error("as_of_date is " ~ as_of ~ ", before earliest_valid_date " ~ earliest ~ " and so before all data: set a later as_of_date, or null for the date of the latest clean order line.") }}
+        {%- endif -%}
+    {%- endif -%}
+
+    {#- numbers written into SQL -#}
+    {%- for name in ['max_quantity_per_line', 'max_unit_price', 'money_cap_quantile'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is string or value is boolean or value is not number or value <= 0
+                or (name == 'money_cap_quantile' and value > 1) -%}
+            {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(value) ~ ": set it to a number above 0" ~ (" and at most 1, e.g. 0.99" if name == 'money_cap_quantile' else "") ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if "'" in (var('raw_data_path') | string) -%}
+        {{ exceptions.raise_compiler_error("raw_data_path " ~ dbt_segments.shown(var('raw_data_path')) ~ " contains a quote: move the raw files to a folder whose path has none and set raw_data_path to it.") }}
+    {%- endif -%}
+
+    {#- a pinned model version must be a version segment_centroids holds -#}
+    {%- set pinned = var('model_version', none) -%}
+    {%- if pinned is not none -%}
+        {%- if pinned is not string or not modules.re.match('^[A-Za-z0-9_.-]+$', pinned) -%}
+            {{ exceptions.raise_compiler_error("model_version is " ~ dbt_segments.shown(pinned) ~ ", which is not a model version: copy one from segment_centroids.model_version into the model_version var, or set it to null.") }}
+        {%- endif -%}
+        {%- set centroids = adapter.get_relation(database=target.database, schema=target.schema, identifier='segment_centroids') -%}
+        {%- set versions = [] if centroids is none else run_query("select distinct model_version from " ~ centroids ~ " order by model_version").columns[0].values() | list -%}
+        {%- if pinned not in versions -%}
+            {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which segment_centroids does not hold (it has " ~ versions ~ "): pin one of those in the model_version var, or set it to null to score with the model the build fits.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return('select 1') }}
+{% endmacro %}
+
+{#- A list var as a list: a list, or the text of one (from --vars or a yml config), or comma-separated text. -#}
+{% macro list_var(name) %}
+    {%- set value = var(name) -%}
+    {%- if value is none -%}{{ return([]) }}{%- endif -%}
+    {%- if value is string -%}
+        {%- set text = value | trim -%}
+        {%- if text.startswith('[') -%}
+            {%- set value = fromyaml(text) -%}
+        {%- else -%}
+            {%- set value = text.split(',') | map('trim') | reject('equalto', '') | list -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if value is string or value is number -%}{{ return([value]) }}{%- endif -%}
+    {{ return(value | list) }}
+{% endmacro %}
+
+{#- The value as an integer when it is a whole number (7, 7.0, "7"), else none. -#}
+{% macro whole_number(value) %}
+    {%- if value is boolean or value is none -%}{{ return(none) }}{%- endif -%}
+    {%- if value is number -%}
+        {{ return(value | int if value == (value | int) else none) }}
+    {%- endif -%}
+    {%- if value is string and modules.re.match('^\s*-?[0-9]+\s*$', value) -%}
+        {{ return(value | trim | int) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+{#- A date var as a date when it is a real YYYY-MM-DD date, else none. -#}
+{% macro date_var(name) %}
+    {%- set value = var(name) -%}
+    {%- if value is not string and value is not none and value.year is defined -%}
+        {{ return(value if value.day is defined and value.hour is not defined else value.date()) }}
+    {%- endif -%}
+    {%- if value is string and modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | trim) -%}
+        {%- set parsed = modules.datetime.datetime.strptime(value | trim, '%Y-%m-%d') if modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', value | trim) else none -%}
+        {{ return(parsed.date() if parsed is not none else none) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+{#- The columns segment_features may name: customer_features' declared columns and, once it exists,
+    its live columns (lower case); empty when neither is known (e.g. installed without that model). -#}
+{% macro feature_mart_columns() %}
+    {%- set columns = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'customer_features' -%}
+        {%- for column in node.columns -%}{%- do columns.append(column | lower) -%}{%- endfor -%}
+        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- if relation is not none -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}{%- do columns.append(column.name | lower) -%}{%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(columns | unique | list) }}
+{% endmacro %}
+
+{#- A var's value as a message shows it: text in double quotes, anything else as written. -#}
+{% macro shown(value) %}
+    {{ return('"' ~ value ~ '"' if value is string else value | string) }}
+{% endmacro %}
