@@ -83,6 +83,19 @@
         {{ exceptions.raise_compiler_error("raw_data_path " ~ dbt_segments.shown(var('raw_data_path')) ~ " contains a quote: move the raw files to a folder whose path has none and set raw_data_path to it.") }}
     {%- endif -%}
 
+    {#- the report marts: which features segment_feature_distribution describes, and its bins -#}
+    {%- for feature in dbt_segments.list_var('distribution_features') -%}
+        {%- if feature is not string or not modules.re.match('^[a-z_][a-z0-9_]*$', feature) -%}
+            {{ exceptions.raise_compiler_error("distribution_features names " ~ dbt_segments.shown(feature) ~ ", which is not a lower-case column name of customer_features: fix the distribution_features var.") }}
+        {%- elif columns and feature not in columns -%}
+            {{ exceptions.raise_compiler_error("distribution_features names '" ~ feature ~ "', which customer_features does not have: choose from " ~ (columns | sort | join(', ')) ~ " in the distribution_features var.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set n_bins = dbt_segments.whole_number(var('distribution_bins')) -%}
+    {%- if n_bins is none or n_bins < 1 -%}
+        {{ exceptions.raise_compiler_error("distribution_bins is " ~ dbt_segments.shown(var('distribution_bins')) ~ ": set the distribution_bins var to a whole number of histogram bins >= 1, e.g. 20.") }}
+    {%- endif -%}
+
     {#- a pinned model version must be a version segment_centroids holds -#}
     {%- set pinned = var('model_version', none) -%}
     {%- if pinned is not none -%}

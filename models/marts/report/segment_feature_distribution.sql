@@ -11,18 +11,8 @@
 {%- if features is string -%}
     {%- set features = [features] -%}
 {%- endif -%}
-{%- if n_bins is not number or n_bins != n_bins | int or n_bins < 1 -%}
-    {{ exceptions.raise_compiler_error("distribution_bins is " ~ n_bins ~ ": set the distribution_bins var to a whole number of histogram bins >= 1, e.g. 20.") }}
-{%- endif -%}
-{%- for feature in features if not modules.re.match('^[a-z_][a-z0-9_]*$', feature | string) -%}
-    {{ exceptions.raise_compiler_error("distribution_features names '" ~ feature ~ "', which is not a lower-case column name of customer_features: fix the distribution_features (or segment_features) var.") }}
-{%- endfor -%}
-{%- if execute and load_relation(ref('customer_features')) is not none -%}
-    {%- set available = adapter.get_columns_in_relation(ref('customer_features')) | map(attribute='name') | map('lower') | list -%}
-    {%- for feature in features if feature not in available -%}
-        {{ exceptions.raise_compiler_error("distribution_features names '" ~ feature ~ "', which customer_features does not have: choose from " ~ available | join(', ') ~ " in the distribution_features var.") }}
-    {%- endfor -%}
-{%- endif -%}
+{#- distribution_features and distribution_bins are checked with every other setting in validate_settings,
+    before anything is built. -#}
 
 with customer_segments as (
 
