@@ -96,9 +96,14 @@ def gap_statistic(
 
 
 def _within_sum_of_squares(data: np.ndarray, k: int, random_state: int, n_init: int) -> float:
+    """W_k: the pooled within-cluster sum of squares around each cluster's own mean (the paper's definition;
+    scikit-learn's inertia_ is measured to its last centres, which differ slightly when Lloyd stops early)."""
     if k == 1:
-        return float(((data - data.mean(axis=0)) ** 2).sum())
-    return float(KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state).fit(data).inertia_)
+        labels = np.zeros(len(data), dtype=np.int64)
+    else:
+        labels = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state).fit(data).labels_
+    return sum(float(((data[labels == label] - data[labels == label].mean(axis=0)) ** 2).sum())
+               for label in np.unique(labels))
 
 
 def gap_rule(ks: list[int], gaps: dict[int, float], errors: dict[int, float]) -> int:
