@@ -1,20 +1,27 @@
 """Explain segments as threshold rules a marketer can read and a warehouse can run.
 
-A surrogate decision tree (scikit-learn's CART, axis-aligned splits) is fitted to the K-Means segments on
-the clustering features in their own units. The tree is grown leaf by leaf (best-first, `max_leaf_nodes`)
-from k leaves up to `max_leaf_factor` x k leaves, and the first size that reaches both bars is kept:
+Two kinds of axis-aligned threshold tree are grown from k leaves up to `max_leaf_factor` x k leaves:
+
+- a surrogate decision tree (scikit-learn's CART, best-first with `max_leaf_nodes`) fitted to the K-Means
+  segments on the clustering features;
+- IMM's threshold tree (Dasgupta et al. 2020, "Explainable k-Means and k-Medians Clustering": each cut
+  separates the centres while sending the fewest customers away from their own centre), then expanded
+  leaf by leaf as ExKMC does (Frost et al. 2020: split the leaf whose best cut lowers the cost to each
+  leaf's best centre most), so a segment may be the union of a few leaves.
+
+For each, the first size that reaches both bars counts, and the one that does so with fewer leaves wins:
 
 - fidelity >= `fidelity_target`: share of customers whose rule segment equals their K-Means segment;
 - cost ratio <= `cost_ratio_target`: the K-Means objective of the rule partition (sum of squared
   distances to each rule segment's own mean, in standardized units) / the K-Means objective of the fit.
 
-As in ExKMC (Frost et al. 2020), a segment may be the union of several leaves: its rule is the leaves'
-conditions joined by `or`. If no size reaches both bars the largest tree is kept and `meets_targets` says so.
+A segment's rule is its leaves' conditions joined by `or`. If neither reaches the bars the largest
+surrogate tree is kept and `meets_targets` says so.
 
 The rule partition is computed here by evaluating the extracted rules on float64 values, null imputed with
 the training mean exactly as scoring does; `rule_sql` is the same comparison, so the SQL macro
-`apply_segment_rules` reproduces it row for row. (The tree's own predict compares float32 copies; it is
-used only to grow the tree.) The nearest-centroid macro still assigns segments; rules explain them.
+`apply_segment_rules` reproduces it row for row. (CART's own predict compares float32 copies; it is used
+only to grow the tree.) The nearest-centroid macro still assigns segments; rules explain them.
 """
 
 from __future__ import annotations
@@ -96,6 +103,135 @@ def partition_cost(scaled: np.ndarray, labels: np.ndarray) -> float:
     return total
 
 
+def _scaled_leaves_to_raw(leaves: list[Leaf], means: np.ndarray, scales: np.ndarray) -> list[Leaf]:
+    """Thresholds found in standardized units, written in the features' own units (x = mean + z * scale)."""
+    def raw(position, value):
+        return None if value is None else float(means[position] + value * scales[position])
+
+    return [Leaf(leaf.segment_id, {position: (raw(position, lower), raw(position, upper))
+                                   for position, (lower, upper) in leaf.bounds.items()}) for leaf in leaves]
+
+
+def _imm_split(points: np.ndarray, point_centres: np.ndarray, centres: np.ndarray) -> tuple[int, float] | None:
+    """IMM's split (Dasgupta et al. 2020): the axis-aligned cut separating the node's centres that sends the
+    fewest points away from their own centre. Returns (feature, threshold) or None."""
+    best = None
+    for position in range(points.shape[1]):
+        x, c = points[:, position], point_centres[:, position]
+        lowest, highest = centres[:, position].min(), centres[:, position].max()
+        if lowest == highest:
+            continue
+        candidates = np.unique(x[(x >= lowest) & (x < highest)])
+        if len(candidates) == 0:
+            continue
+        values = np.unique(x)
+        following = values[np.minimum(np.searchsorted(values, candidates, side="right"), len(values) - 1)]
+        thresholds = np.where(following > candidates, (candidates + following) / 2, candidates)
+        # a point is a mistake for thresholds in [min(x, c), max(x, c)): count the intervals holding each cut
+        starts, stops = np.sort(np.minimum(x, c)), np.sort(np.maximum(x, c))
+        mistakes = np.searchsorted(starts, thresholds, side="right") - np.searchsorted(stops, thresholds, side="right")
+        left_centres = (centres[:, position][None, :] <= thresholds[:, None]).sum(axis=1)
+        valid = (left_centres > 0) & (left_centres < len(centres))
+        if not valid.any():
+            continue
+        index = np.flatnonzero(valid)[np.argmin(mistakes[valid])]
+        if best is None or mistakes[index] < best[0]:
+            best = (int(mistakes[index]), position, float(thresholds[index]))
+    return None if best is None else (best[1], best[2])
+
+
+def _imm_leaves(scaled: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> list[tuple[dict, np.ndarray]]:
+    """IMM's threshold tree with one leaf per centre: [(bounds in scaled units, row indices of the leaf)]."""
+    leaves = []
+
+    def grow(rows: np.ndarray, kept: np.ndarray, centre_ids: np.ndarray, bounds: dict) -> None:
+        if len(centre_ids) == 1:
+            leaves.append((bounds, rows, int(centre_ids[0])))
+            return
+        split = _imm_split(scaled[kept], centroids[labels[kept]], centroids[centre_ids])
+        if split is None:  # identical centres: nothing separates them
+            leaves.append((bounds, rows, int(centre_ids[0])))
+            return
+        position, threshold = split
+        lower, upper = bounds.get(position, (None, None))
+        goes_left = scaled[rows, position] <= threshold
+        kept_left = scaled[kept, position] <= threshold
+        centre_left = centroids[labels[kept], position] <= threshold
+        centres_left = centroids[centre_ids, position] <= threshold
+        # IMM drops the points a cut separates from their centre from the rest of the construction
+        grow(rows[goes_left], kept[kept_left & centre_left], centre_ids[centres_left],
+             {**bounds, position: (lower, threshold if upper is None else min(upper, threshold))})
+        grow(rows[~goes_left], kept[~kept_left & ~centre_left], centre_ids[~centres_left],
+             {**bounds, position: (threshold if lower is None else max(lower, threshold), upper)})
+
+    everyone = np.arange(len(scaled))
+    grow(everyone, everyone, np.arange(len(centroids)), {})
+    return leaves
+
+
+def _leaf_cost(points: np.ndarray, centroids: np.ndarray) -> tuple[float, int]:
+    """ExKMC's surrogate cost of a leaf: its points' squared distance to the single best centre."""
+    costs = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).sum(axis=0)
+    return float(costs.min()), int(costs.argmin())
+
+
+def _best_expansion(points: np.ndarray, centroids: np.ndarray) -> tuple[float, int, float] | None:
+    """The cut of a leaf that lowers the surrogate cost most: (new cost, feature, threshold), via prefix sums."""
+    if len(points) < 2:
+        return None
+    norms = (centroids ** 2).sum(axis=1)
+    squares = (points ** 2).sum(axis=1)
+    best = None
+    for position in range(points.shape[1]):
+        order = np.argsort(points[:, position], kind="stable")
+        x = points[order, position]
+        cuts = np.flatnonzero(x[1:] > x[:-1])  # cut after row `cut` of the sorted leaf
+        if len(cuts) == 0:
+            continue
+        prefix_points = np.cumsum(points[order], axis=0)
+        prefix_squares = np.cumsum(squares[order])
+        left_n = cuts + 1
+        left_cost = (prefix_squares[cuts][:, None] - 2 * prefix_points[cuts] @ centroids.T
+                     + left_n[:, None] * norms[None, :]).min(axis=1)
+        right_points = prefix_points[-1] - prefix_points[cuts]
+        right_cost = (prefix_squares[-1] - prefix_squares[cuts])[:, None] - 2 * right_points @ centroids.T \
+            + (len(x) - left_n)[:, None] * norms[None, :]
+        total = left_cost + right_cost.min(axis=1)
+        index = int(np.argmin(total))
+        if best is None or total[index] < best[0]:
+            best = (float(total[index]), position, float((x[cuts[index]] + x[cuts[index] + 1]) / 2))
+    return best
+
+
+def threshold_tree_sequence(scaled: np.ndarray, labels: np.ndarray, centroids: np.ndarray, max_leaves: int):
+    """IMM's k-leaf tree, then ExKMC's greedy expansion (Frost et al. 2020) one leaf at a time up to
+    `max_leaves`: yields the leaves [Leaf with bounds in scaled units] of each size."""
+    leaves = []
+    for bounds, rows, _ in _imm_leaves(scaled, labels, centroids):
+        cost, centre = _leaf_cost(scaled[rows], centroids)
+        leaves.append({"bounds": bounds, "rows": rows, "cost": cost, "centre": centre})
+    yield [Leaf(leaf["centre"], leaf["bounds"]) for leaf in leaves]
+    while len(leaves) < max_leaves:
+        gains = []
+        for index, leaf in enumerate(leaves):
+            expansion = _best_expansion(scaled[leaf["rows"]], centroids)
+            if expansion is not None:
+                gains.append((leaf["cost"] - expansion[0], index, expansion))
+        if not gains:
+            return
+        _, index, (_, position, threshold) = max(gains, key=lambda gain: gain[0])
+        leaf = leaves.pop(index)
+        lower, upper = leaf["bounds"].get(position, (None, None))
+        goes_left = scaled[leaf["rows"], position] <= threshold
+        for rows, bounds in (
+            (leaf["rows"][goes_left], {**leaf["bounds"], position: (lower, threshold if upper is None else min(upper, threshold))}),
+            (leaf["rows"][~goes_left], {**leaf["bounds"], position: (threshold if lower is None else max(lower, threshold), upper)}),
+        ):
+            cost, centre = _leaf_cost(scaled[rows], centroids)
+            leaves.insert(index, {"bounds": bounds, "rows": rows, "cost": cost, "centre": centre})
+        yield [Leaf(leaf["centre"], leaf["bounds"]) for leaf in leaves]
+
+
 def fit_rules(
     values: np.ndarray,
     features: list[str],
@@ -108,31 +244,59 @@ def fit_rules(
     fidelity_target: float = 0.9,
     cost_ratio_target: float = 1.1,
     random_state: int = 42,
+    centroids: np.ndarray | None = None,
+    scales: np.ndarray | None = None,
+    methods: tuple[str, ...] = ("surrogate_tree", "imm_exkmc_tree"),
 ) -> tuple[RuleSet, dict]:
-    """Grow surrogate trees of k..max_leaf_factor*k leaves; keep the first that meets both targets."""
+    """Grow each candidate from k to max_leaf_factor * k leaves and keep, per candidate, the first size that
+    meets both targets; the candidate doing so with fewer leaves wins (ties: higher fidelity, then the
+    surrogate tree). Candidates: the surrogate CART tree, and, when `centroids` (scaled) and `scales` are
+    given, the IMM/ExKMC threshold tree (`methods` limits the candidates). If none meets the targets, the
+    largest surrogate tree is kept."""
     if max_leaf_factor < 1:
         raise SegmentationConfigError(
             f"rule_max_leaf_factor is {max_leaf_factor}: it needs to be at least 1 (at most k x factor leaves; 4 is usual)."
         )
+    means = np.asarray(means, dtype=np.float64)
     filled = np.where(np.isnan(values), means, values)
-    best = None
-    for n_leaves in range(max(k, 2), max_leaf_factor * k + 1):
-        tree = DecisionTreeClassifier(max_leaf_nodes=n_leaves, random_state=random_state).fit(filled, labels)
-        rules = RuleSet(features=list(features), means=np.asarray(means, dtype=np.float64),
-                        leaves=leaves_from_tree(tree), k=k)
+    max_leaves = max_leaf_factor * k
+
+    def evaluate(method: str, leaves: list[Leaf]) -> tuple[RuleSet, dict]:
+        rules = RuleSet(features=list(features), means=means, leaves=leaves, k=k)
         assigned = rules.partition(values)
-        summary = {
-            "method": "surrogate_tree",
-            "leaves": len(rules.leaves),
-            "fidelity": float((assigned == labels).mean()),
-            "cost_ratio": partition_cost(scaled, assigned) / kmeans_cost,
-        }
+        summary = {"method": method, "leaves": len(leaves), "fidelity": float((assigned == labels).mean()),
+                   "cost_ratio": float(partition_cost(scaled, assigned) / kmeans_cost)}
         summary["meets_targets"] = bool(summary["fidelity"] >= fidelity_target
                                         and summary["cost_ratio"] <= cost_ratio_target)
-        best = (rules, summary)
-        if summary["meets_targets"] or len(rules.leaves) < n_leaves:  # the tree cannot grow further
-            break
-    return best
+        return rules, summary
+
+    def surrogate_sizes():
+        for n_leaves in range(max(k, 2), max_leaves + 1):
+            tree = DecisionTreeClassifier(max_leaf_nodes=n_leaves, random_state=random_state).fit(filled, labels)
+            yield leaves_from_tree(tree)
+            if tree.get_n_leaves() < n_leaves:  # the tree cannot grow further
+                return
+
+    def threshold_sizes():
+        for leaves in threshold_tree_sequence(scaled, labels, centroids, max_leaves):
+            yield _scaled_leaves_to_raw(leaves, means, scales)
+
+    candidates = [("surrogate_tree", surrogate_sizes())] if "surrogate_tree" in methods else []
+    if centroids is not None and scales is not None and "imm_exkmc_tree" in methods:
+        candidates.append(("imm_exkmc_tree", threshold_sizes()))
+    reached, fallback = [], None
+    for method, sizes in candidates:
+        for leaves in sizes:
+            result = evaluate(method, leaves)
+            if method == "surrogate_tree":
+                fallback = result
+            if result[1]["meets_targets"]:
+                reached.append(result)
+                break
+    if not reached:
+        return fallback if fallback is not None else result
+    return min(reached, key=lambda result: (result[1]["leaves"], -result[1]["fidelity"],
+                                            result[1]["method"] != "surrogate_tree"))
 
 
 def _readable_number(value: float) -> str:

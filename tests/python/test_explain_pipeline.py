@@ -103,10 +103,12 @@ def test_rules_reach_the_bar_and_their_numbers_recompute(demo_build, demo_frames
 
 
 def test_sql_rules_reproduce_the_python_rule_partition_row_for_row(demo_build, demo_frames):
-    features, scaler, _, scaled, labels, squared = demo_frames
-    names, means, _ = scaler_from_table(scaler)
-    rule_set, _ = fit_rules(feature_matrix(features, names), names, means, scaled, labels, float(squared.sum()),
-                            k=PLANTED_ARCHETYPES, random_state=42)
+    features, scaler, centroids, scaled, labels, squared = demo_frames
+    names, means, scales = scaler_from_table(scaler)
+    rule_set, summary = fit_rules(feature_matrix(features, names), names, means, scaled, labels, float(squared.sum()),
+                                  k=PLANTED_ARCHETYPES, random_state=42, centroids=centroids_from_table(centroids),
+                                  scales=scales)
+    assert summary["method"] == demo_build.query("select distinct method from segment_rules")["method"][0]
     python_partition = rule_set.partition(feature_matrix(features, names))
     sql_partition = demo_build.query("select rule_segment_id from customer_rule_segments order by customer_id")
     assert np.array_equal(sql_partition["rule_segment_id"].to_numpy(), python_partition)

@@ -218,3 +218,64 @@ def test_sql_numbers_read_back_exactly():
         literal = sql_number(value)
         assert "e" in literal and float(literal.strip("()")) == value
     assert sql_number(-2.5).startswith("(-")
+
+
+def test_imm_cut_makes_the_fewest_mistakes_counted_by_brute_force(four_blobs):
+    from python_udfs.explain import _imm_split
+
+    data, _ = four_blobs
+    centroids = KMeans(n_clusters=4, n_init=4, random_state=0).fit(data).cluster_centers_
+    labels, _ = nearest_centroid(data, centroids)
+    position, threshold = _imm_split(data, centroids[labels], centroids)
+
+    def mistakes(feature: int, cut: float) -> int:
+        return int(((data[:, feature] <= cut) != (centroids[labels, feature] <= cut)).sum())
+
+    fewest = min(
+        mistakes(feature, cut)
+        for feature in range(data.shape[1])
+        for cut in np.unique(data[:, feature])
+        if 0 < (centroids[:, feature] <= cut).sum() < len(centroids)
+    )
+    assert mistakes(position, threshold) == fewest
+    assert 0 < (centroids[:, position] <= threshold).sum() < len(centroids)
+
+
+def test_imm_tree_has_one_leaf_per_centre_and_exkmc_expansion_lowers_the_cost(four_blobs):
+    from python_udfs.explain import threshold_tree_sequence
+
+    data, _ = four_blobs
+    centroids = KMeans(n_clusters=4, n_init=4, random_state=0).fit(data).cluster_centers_
+    labels, _ = nearest_centroid(data, centroids)
+    means, ones = np.zeros(3), np.ones(3)
+    costs = []
+    for leaves in threshold_tree_sequence(data, labels, centroids, max_leaves=8):
+        if len(leaves) == 4:
+            assert sorted(leaf.segment_id for leaf in leaves) == [0, 1, 2, 3]
+        assigned = rule_set(leaves, means).partition(data)
+        costs.append(sum(((data[assigned == leaf] - centroids[leaf]) ** 2).sum() for leaf in np.unique(assigned)))
+    assert len(costs) == 5  # 4, 5, 6, 7, 8 leaves
+    assert all(later <= earlier + 1e-9 for earlier, later in zip(costs, costs[1:]))
+
+
+def rule_set(leaves, means):
+    from python_udfs.explain import RuleSet
+
+    return RuleSet(features=["a", "b", "c"], means=means, leaves=leaves, k=4)
+
+
+def test_rules_keep_the_candidate_that_meets_the_bar_with_fewer_leaves():
+    data, _ = make_blobs(n_samples=800, centers=5, n_features=4, cluster_std=2.5, random_state=2)  # overlapping
+    kmeans = KMeans(n_clusters=5, n_init=4, random_state=0).fit(data)
+    labels, squared = nearest_centroid(data, kmeans.cluster_centers_)
+    inputs = dict(values=data, features=["a", "b", "c", "d"], means=np.zeros(4), scaled=data, labels=labels,
+                  kmeans_cost=float(squared.sum()), k=5, centroids=kmeans.cluster_centers_, scales=np.ones(4))
+    alone = {method: fit_rules(**inputs, methods=(method,))[1] for method in ("surrogate_tree", "imm_exkmc_tree")}
+    assert all(summary["meets_targets"] for summary in alone.values())
+    assert alone["imm_exkmc_tree"]["leaves"] < alone["surrogate_tree"]["leaves"] <= 20
+    rules, chosen = fit_rules(**inputs)
+    assert chosen == alone["imm_exkmc_tree"]
+    assigned = rules.partition(data)
+    assert chosen["fidelity"] == pytest.approx((assigned == labels).mean()) and chosen["fidelity"] >= 0.9
+    assert chosen["cost_ratio"] == pytest.approx(partition_cost(data, assigned) / squared.sum())
+    assert len(rules.leaves) == chosen["leaves"] and set(np.unique(assigned)) <= set(range(5))
