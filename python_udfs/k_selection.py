@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_limits
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.threads import single_threaded
 
 METRICS = (
     "inertia",
@@ -126,7 +126,8 @@ def inertia_elbow(ks: list[int], inertias: dict[int, float]) -> int | None:
     return None if locator.knee is None else int(locator.knee)
 
 
-def _select_k(
+@single_threaded
+def select_k(
     scaled: np.ndarray,
     k_range: tuple[int, int],
     fixed_k: int | None = None,
@@ -137,7 +138,7 @@ def _select_k(
     gap_sample_size: int = 5000,
     gap_n_init: int = 3,
 ) -> KSelection:
-    """See select_k."""
+    """Score every K of `k_range` (and `fixed_k`, if set outside it) and choose K by the documented rule."""
     n_rows = len(scaled)
     k_min, k_max = k_range
     ks = sorted({k for k in range(k_min, k_max + 1) if k < n_rows} | ({fixed_k} if fixed_k else set()))
@@ -242,13 +243,3 @@ def chosen_k_from_table(table: pd.DataFrame) -> int:
         )
     return chosen[0]
 
-
-def select_k(*args, **kwargs) -> KSelection:
-    """Score every K of `k_range` (and `fixed_k`, if set outside it) and choose K by the documented rule.
-
-    Arguments as `_select_k`. Runs scikit-learn single-threaded: its OpenMP Lloyd iterations on a few
-    thousand rows ran 45x slower with 2 threads than with 1 when the 2 cores were shared with DuckDB and
-    other processes (measured), and these fits are small.
-    """
-    with threadpool_limits(limits=1):
-        return _select_k(*args, **kwargs)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_limits
 from sklearn.metrics import adjusted_rand_score
 
 from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.threads import single_threaded
 
 STABLE_JACCARD = 0.75
 DOUBTFUL_JACCARD = 0.6
@@ -54,7 +54,8 @@ def best_match_jaccard(reference: np.ndarray, other: np.ndarray, k: int) -> np.n
     return jaccard.max(axis=1)
 
 
-def _bootstrap_stability(
+@single_threaded
+def bootstrap_stability(
     scaled: np.ndarray,
     labels: np.ndarray,
     k: int,
@@ -63,7 +64,7 @@ def _bootstrap_stability(
     n_init: int = 3,
     n_starts: int = 10,
 ) -> pd.DataFrame:
-    """The bootstrap itself (see bootstrap_stability).
+    """One row per segment: mean/min Jaccard, verdict, mean ARI, and the inertia spread across random starts.
 
     `labels` is the full fit's segment of every row of `scaled` (ids 0..k-1).
     """
@@ -111,12 +112,3 @@ def _bootstrap_stability(
     })
     return table
 
-
-def bootstrap_stability(*args, **kwargs) -> pd.DataFrame:
-    """One row per segment: mean/min Jaccard, verdict, mean ARI, and the inertia spread across random starts.
-
-    Arguments as `_bootstrap_stability`. Runs scikit-learn single-threaded, for the reason select_k does
-    (python_udfs.k_selection): small fits on shared cores are many times faster on one thread.
-    """
-    with threadpool_limits(limits=1):
-        return _bootstrap_stability(*args, **kwargs)
