@@ -1,6 +1,7 @@
 """Fit K-Means on the scaled customer features and write its centroids, one row per segment and feature."""
 
 from python_udfs.frames import to_pandas
+from python_udfs.k_selection import chosen_k_from_table
 from python_udfs.segmentation import (
     centroid_table,
     fit_segments,
@@ -15,6 +16,8 @@ def model(dbt, session):
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
+    if n_segments is None:  # auto: the K segment_k_selection chose by its documented rule
+        n_segments = chosen_k_from_table(to_pandas(dbt.ref("segment_k_selection"), order_by="k"))
     random_state = int(dbt.config.get("random_state"))
     fitted = fit_segments(
         standardize(customers, scaler),

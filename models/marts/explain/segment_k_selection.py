@@ -1,0 +1,25 @@
+"""Score every K of segment_k_range (inertia + elbow, silhouette, Davies-Bouldin, Calinski-Harabasz, gap
+statistic) and mark the K the documented rule chooses; `n_segments: auto` fits that K."""
+
+from python_udfs.frames import to_pandas
+from python_udfs.k_selection import select_k
+from python_udfs.segmentation import parse_n_segments, standardize
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
+    n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
+    selection = select_k(
+        standardize(customers, scaler),
+        k_range,
+        fixed_k=n_segments,
+        random_state=int(dbt.config.get("random_state")),
+        n_init=int(dbt.config.get("kmeans_n_init")),
+        silhouette_sample_size=int(dbt.config.get("silhouette_sample_size")),
+        gap_reference_sets=int(dbt.config.get("gap_reference_sets")),
+        gap_sample_size=int(dbt.config.get("gap_sample_size")),
+        gap_n_init=int(dbt.config.get("gap_n_init")),
+    )
+    return selection.table

@@ -1,0 +1,27 @@
+"""Bootstrap stability of the fitted segments (Hennig's clusterboot): per segment the mean best-match
+Jaccard over resamples and a verdict, with the adjusted Rand index and the inertia spread across starts."""
+
+from python_udfs.frames import to_pandas
+from python_udfs.segmentation import centroids_from_table, nearest_centroid, standardize
+from python_udfs.stability import bootstrap_stability
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
+    centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")
+    scaled = standardize(customers, scaler)
+    fitted = centroids_from_table(centroids)
+    labels, _ = nearest_centroid(scaled, fitted)
+    table = bootstrap_stability(
+        scaled,
+        labels,
+        len(fitted),
+        n_bootstrap=int(dbt.config.get("stability_bootstrap_samples")),
+        random_state=int(dbt.config.get("random_state")),
+        n_init=int(dbt.config.get("stability_n_init")),
+        n_starts=int(dbt.config.get("stability_random_starts")),
+    )
+    table.insert(1, "model_version", centroids["model_version"].iloc[0])
+    return table
