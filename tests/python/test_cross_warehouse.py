@@ -34,7 +34,9 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 CUSTOMERS = 1500
 FIT_TABLES = ("segment_scaler", "segment_centroids")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
-NOT_ON_OTHER_ENGINES = ["fixture_scores", *FIT_TABLES, "test_type:unit"]
+# (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
+FIXTURES = "package:dbt_segments_integration_tests"
+NOT_ON_OTHER_ENGINES = [FIXTURES, *FIT_TABLES, "test_type:unit"]
 TOLERANCE = 1e-9
 
 
@@ -56,7 +58,7 @@ def duckdb_build(tmp_path_factory):
     database = workdir / "reference.duckdb"
     subprocess.run([DBT, "deps"], cwd=INTEGRATION, env={**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION)},
                    check=True, capture_output=True)
-    run_integration_dbt(workdir, "duckdb", "build", "--exclude", "fixture_scores",
+    run_integration_dbt(workdir, "duckdb", "build", "--exclude", FIXTURES,
                         "--vars", json.dumps({"raw_data_path": str(raw)}),
                         env={"SEGMENTS_DUCKDB_PATH": str(database)})
     return workdir, raw, database
@@ -122,3 +124,54 @@ def test_postgres_quarantines_the_same_rows(duckdb_build, postgres_build):
     other = postgres_build.query(sql.format("analytics.int_quarantine"))
     assert len(reference) > 0
     assert other.astype(str).values.tolist() == reference.astype(str).values.tolist()
+
+
+# ----------------------------------------------------------------- portable scoring SQL (sqlglot export)
+
+from python_udfs.export_scoring_sql import DIALECTS, ExportError, main as export_main, read_model, scoring_sql  # noqa: E402
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_exported_scoring_sql_parses_back_in_its_dialect(duckdb_build, dialect):
+    import sqlglot
+
+    _, _, database = duckdb_build
+    model = read_model(database)
+    sql = scoring_sql(model, dialect, source_table="analytics.customer_features")
+    tree = sqlglot.parse_one(sql, read=dialect)
+    [case] = [case for case in tree.find_all(sqlglot.exp.Case) if len(case.args["ifs"]) == len(model.centroids)]
+    assert [branch.args["true"].to_py() for branch in case.args["ifs"]] == sorted(model.centroids)
+    assert len(list(tree.find_all(sqlglot.exp.Least, sqlglot.exp.Greatest))) == 1
+    assert model.model_version in sql
+
+
+def test_exported_duckdb_sql_gives_the_macro_labels(duckdb_build):
+    _, _, database = duckdb_build
+    sql = scoring_sql(read_model(database), "duckdb")
+    exported = duckdb_table(database, f"select customer_id, segment_id from ({sql}) order by customer_id")
+    macro = duckdb_table(database, "select customer_id, segment_id from customer_segments order by customer_id")
+    assert exported["customer_id"].tolist() == macro["customer_id"].tolist()
+    assert exported["segment_id"].tolist() == macro["segment_id"].tolist()
+
+
+def test_exported_postgres_sql_gives_the_macro_labels(duckdb_build, postgres_build):
+    _, _, database = duckdb_build
+    sql = scoring_sql(read_model(database), "postgres", source_table="analytics.customer_features")
+    exported = postgres_build.query(f"select customer_id, segment_id from ({sql}) as exported order by customer_id")
+    macro = postgres_build.query("select customer_id, segment_id from analytics.customer_segments order by customer_id")
+    assert len(exported) == CUSTOMERS
+    assert exported["customer_id"].tolist() == macro["customer_id"].tolist()
+    assert exported["segment_id"].tolist() == macro["segment_id"].tolist()
+
+
+def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_build, tmp_path, capsys):
+    _, _, database = duckdb_build
+    out = tmp_path / "score.sql"
+    assert export_main(["--database", str(database), "--dialect", "trino", "--out", str(out)]) == 0
+    assert out.read_text().rstrip().endswith(";") and "LEAST(" in out.read_text()
+    assert export_main(["--database", str(tmp_path / "missing.duckdb"), "--dialect", "duckdb"]) == 2
+    assert "build the project first" in capsys.readouterr().err
+    with pytest.raises(ExportError, match="model version 'nope' is not in"):
+        read_model(database, model_version="nope")
+    with pytest.raises(ExportError, match="choose one of"):
+        scoring_sql(read_model(database), "oracle")
