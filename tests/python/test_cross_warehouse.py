@@ -4,8 +4,9 @@ SEGMENTS_TEST_SPARK=1, a local Spark session), against the same models on DuckDB
 The integration project (integration_tests/, which installs this package with `local: ../`) first
 builds everything on DuckDB from a small demo (1,500 customers), fit included. PostgreSQL cannot run
 the dbt Python models, so the test exports the DuckDB fit (segment_scaler, segment_centroids) into
-tables of the same names and loads the raw files as tables of the `raw` schema the sources point at
-there; then the same `dbt build` runs on PostgreSQL with the two Python models excluded.
+tables of the same names and loads the raw files as tables -- in schema `shop` under other names, as a
+consumer's would be, pointed at by the package's source vars (raw_schema, raw_<table>_table); then the
+same `dbt build` runs on PostgreSQL with the two Python models excluded.
 
 Checked: every customer gets the same segment as on DuckDB, and every feature of customer_features
 matches DuckDB's within a relative 1e-9 (absolute 1e-9 near 0): the engines sum doubles in different
@@ -32,6 +33,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION = PROJECT_ROOT / "integration_tests"
 DBT = str(Path(sys.executable).with_name("dbt"))
 CUSTOMERS = 1500
+# PostgreSQL plays a consumer whose raw tables live elsewhere under other names: the package's source vars.
+RAW_SCHEMA = "shop"
+RAW_TABLE_NAMES = {"customers": "crm_customers", "transactions": "order_lines", "events": "web_events",
+                   "support_tickets": "helpdesk_tickets"}
 FIT_TABLES = ("segment_scaler", "segment_centroids")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
@@ -76,10 +81,13 @@ def postgres_build(duckdb_build):
     server, stop = start_postgres()
     try:
         for table in RAW_TABLES:
-            load_postgres_table(server, "raw", table, f"select * from read_parquet('{raw / table}.parquet')")
+            load_postgres_table(server, RAW_SCHEMA, RAW_TABLE_NAMES[table],
+                                f"select * from read_parquet('{raw / table}.parquet')")
         for table in FIT_TABLES:
             load_postgres_table(server, "analytics", table, f"select * from source.main.{table}", attach=database)
-        run_integration_dbt(workdir, "postgres", "build", "--exclude", *NOT_ON_OTHER_ENGINES, env=server.env)
+        source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
+        run_integration_dbt(workdir, "postgres", "build", "--exclude", *NOT_ON_OTHER_ENGINES,
+                            "--vars", json.dumps(source_vars), env=server.env)
         yield server
     finally:
         stop()
