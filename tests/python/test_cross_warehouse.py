@@ -93,14 +93,15 @@ def postgres_build(duckdb_build):
         stop()
 
 
-def assert_features_match(reference: pd.DataFrame, other: pd.DataFrame, engine: str) -> None:
+def assert_features_match(reference: pd.DataFrame, other: pd.DataFrame, engine: str,
+                          tolerance: float = TOLERANCE) -> None:
     assert list(other.columns) == list(reference.columns)
     assert other["customer_id"].tolist() == reference["customer_id"].tolist()
     for column in reference.columns:
         expected, actual = reference[column], other[column]
         if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(expected):
             np.testing.assert_allclose(actual.to_numpy(np.float64), expected.to_numpy(np.float64),
-                                       rtol=TOLERANCE, atol=TOLERANCE, err_msg=f"{engine}: {column}")
+                                       rtol=tolerance, atol=tolerance, err_msg=f"{engine}: {column}")
         else:
             assert actual.astype(str).tolist() == expected.astype(str).tolist(), f"{engine}: {column}"
 
@@ -183,3 +184,49 @@ def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_buil
         read_model(database, model_version="nope")
     with pytest.raises(ExportError, match="choose one of"):
         scoring_sql(read_model(database), "oracle")
+
+
+# ------------------------------------------------------------------------- Spark (opt-in: SEGMENTS_TEST_SPARK=1)
+# Not in CI: on 2 cores the Spark build of this small demo takes about 90 s of JVM and job start-up on top
+# of PostgreSQL's, and it needs pyspark + dbt-spark (requirements-spark.txt). customer_segments and
+# segment_profiles are left out there: their contracts declare `varchar`, which Spark 4 rejects without a
+# length (DATATYPE_MISSING_SIZE); customer_segment_scores carries the same labels. Data tests are left out
+# too (an accepted_values test on a boolean compares it with a string there).
+
+SPARK_TOLERANCE = 1e-6
+SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
+
+
+@pytest.fixture(scope="module")
+def spark_build(duckdb_build):
+    if os.environ.get("SEGMENTS_TEST_SPARK") != "1":
+        pytest.skip("Spark runs only with SEGMENTS_TEST_SPARK=1 (pip install -r requirements-spark.txt; needs Java)")
+    pytest.importorskip("pyspark")
+    from warehouses import load_spark_tables, read_spark_tables
+
+    workdir, raw, database = duckdb_build
+    spark_dir = workdir / "spark"
+    spark_dir.mkdir()
+    tables = {f"{RAW_SCHEMA}.{RAW_TABLE_NAMES[table]}": (f"select * from read_parquet('{raw / table}.parquet')", None)
+              for table in RAW_TABLES}
+    tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
+    load_spark_tables(spark_dir, tables)
+    source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
+    run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, "--exclude", FIXTURES, *FIT_TABLES,
+                        "customer_segments", "segment_profiles", "--vars", json.dumps(source_vars),
+                        env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
+    return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores"])
+
+
+def test_spark_labels_and_features_equal_duckdb(duckdb_build, spark_build):
+    _, _, database = duckdb_build
+    reference = duckdb_table(database, "select customer_id, segment_id, second_segment_id, is_anomaly "
+                                       "from customer_segment_scores order by customer_id")
+    scored = spark_build["analytics.customer_segment_scores"].sort_values("customer_id").reset_index(drop=True)
+    assert len(scored) == CUSTOMERS
+    for column in reference.columns:
+        assert scored[column].tolist() == reference[column].tolist(), column
+    features = spark_build["analytics.customer_features"].sort_values("customer_id").reset_index(drop=True)
+    reference_features = duckdb_table(database, "select * from customer_features order by customer_id")
+    # Spark divides decimals to 6 decimal places (avg_order_value: 137.54617 against DuckDB's 137.54617021...)
+    assert_features_match(reference_features, features, "spark", tolerance=SPARK_TOLERANCE)

@@ -141,3 +141,67 @@ def load_postgres_table(server: PostgresServer, schema: str, name: str, select_s
         cursor.copy_expert(f"copy {schema}.{name} from stdin with (format csv, null '\\N')", data)
     csv_path.unlink()
     return rows
+
+
+SPARK_LOADER = r"""
+import json, sys
+import duckdb
+from pyspark.sql import SparkSession
+
+spark_dir, tables = sys.argv[1], json.loads(sys.argv[2])
+spark = (SparkSession.builder.master("local[2]")
+         .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
+         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                 f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true")
+         .config("spark.sql.shuffle.partitions", "2")
+         .enableHiveSupport().getOrCreate())
+for qualified, (select_sql, attach) in tables.items():
+    spark.sql(f"create database if not exists {qualified.split('.')[0]}")
+    with duckdb.connect() as connection:
+        if attach:
+            connection.execute(f"attach '{attach}' as source (read_only)")
+        frame = connection.sql(select_sql).df()
+    spark.createDataFrame(frame).write.mode("overwrite").saveAsTable(qualified)
+spark.stop()
+"""
+
+
+def load_spark_tables(spark_dir: Path, tables: dict[str, tuple[str, str | None]]) -> None:
+    """Write DuckDB query results as Spark tables into the metastore the dbt `spark` target uses.
+
+    In a child process: the embedded Derby metastore admits one JVM at a time, and dbt starts its own.
+    """
+    import json
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SPARK_LOADER, str(spark_dir), json.dumps(tables)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"loading the Spark tables failed:\n{result.stderr[-3000:]}")
+
+
+SPARK_READER = r"""
+import sys
+from pyspark.sql import SparkSession
+
+spark_dir, tables = sys.argv[1], sys.argv[2].split(",")
+spark = (SparkSession.builder.master("local[2]")
+         .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
+         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                 f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true")
+         .enableHiveSupport().getOrCreate())
+for table in tables:
+    spark.table(table).toPandas().to_parquet(f"{spark_dir}/{table}.parquet")
+spark.stop()
+"""
+
+
+def read_spark_tables(spark_dir: Path, tables: list[str]) -> dict[str, pd.DataFrame]:
+    """Spark tables as pandas frames, read in a child process (one JVM at a time on the metastore)."""
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SPARK_READER, str(spark_dir), ",".join(tables)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"reading the Spark tables failed:\n{result.stderr[-3000:]}")
+    return {table: pd.read_parquet(spark_dir / f"{table}.parquet") for table in tables}
