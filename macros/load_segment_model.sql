@@ -1,14 +1,20 @@
 {#- Read a fitted segmentation (scaler + centroids) at compile time, checked, for the scoring macro.
 
     Returns none while the tables do not exist yet or dbt is only parsing; otherwise a dict:
-      {model_version, features: [{name, mean, scale}], centroids: [{segment_id, values: [...]}]}
+      {model_version, features: [{name, mean, scale}], centroids: [{segment_id, values: [...]}],
+       anomaly_thresholds: {segment_id: distance} or none}
     with features in feature_position order and centroids in segment_id order.
+    `distance_profile` (optional, a segment_distance_profile relation) adds each segment's anomaly
+    distance threshold for the model version.
     Fails with a message naming the fix when the tables disagree with each other or with `relation`. -#}
-{% macro load_segment_model(relation, scaler, centroids, model_version=none) %}
+{% macro load_segment_model(relation, scaler, centroids, model_version=none, distance_profile=none) %}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if load_relation(scaler) is none or load_relation(centroids) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if distance_profile is not none and load_relation(distance_profile) is none -%}
         {{ return(none) }}
     {%- endif -%}
 
@@ -60,5 +66,20 @@
         {{ exceptions.raise_compiler_error("assign_segment: centroid " ~ segment['segment_id'] ~ " of " ~ centroids ~ " lacks features of " ~ scaler ~ "; rebuild both together (dbt build --select segment_scaler+).") }}
     {%- endfor -%}
 
-    {{ return({'model_version': model_version, 'features': features, 'centroids': segments}) }}
+    {%- set thresholds = none -%}
+    {%- if distance_profile is not none -%}
+        {%- set thresholds = {} -%}
+        {%- set profile_rows = run_query(
+            "select segment_id, anomaly_distance_threshold from " ~ distance_profile
+            ~ " where model_version = '" ~ model_version ~ "'") -%}
+        {%- for row in profile_rows -%}
+            {%- do thresholds.update({row['segment_id'] | int: row['anomaly_distance_threshold']}) -%}
+        {%- endfor -%}
+        {%- for segment in segments if segment['segment_id'] not in thresholds -%}
+            {{ exceptions.raise_compiler_error("assign_segment: " ~ distance_profile ~ " has no anomaly threshold for segment " ~ segment['segment_id'] ~ " of model version '" ~ model_version ~ "'; rebuild it (dbt build --select segment_distance_profile).") }}
+        {%- endfor -%}
+    {%- endif -%}
+
+    {{ return({'model_version': model_version, 'features': features, 'centroids': segments,
+               'anomaly_thresholds': thresholds}) }}
 {% endmacro %}

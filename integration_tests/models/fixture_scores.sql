@@ -8,9 +8,9 @@ select
     scored.*
 from (
     {{ dbt_segments.assign_segment(
-        api.Relation.create(database=target.database, schema='main', identifier='fixture_rows_' ~ case),
+        api.Relation.create(database=(target.database or none), schema='main', identifier='fixture_rows_' ~ case),
         id_column='row_id',
-        scaler=api.Relation.create(database=target.database, schema='main', identifier='fixture_scaler_' ~ case),
+        scaler=api.Relation.create(database=(target.database or none), schema='main', identifier='fixture_scaler_' ~ case),
         centroids=source('fixture', 'fixture_centroids'),
         model_version='case_' ~ case) }}
 ) as scored
