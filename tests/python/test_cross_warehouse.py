@@ -41,7 +41,11 @@ FIT_TABLES = ("segment_scaler", "segment_centroids")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
 FIXTURES = "package:dbt_segments_integration_tests"
-NOT_ON_OTHER_ENGINES = [FIXTURES, *FIT_TABLES, "test_type:unit"]
+# The later Python models (K selection, stability, rules, projection) need a hosted Python runtime too, and
+# customer_rule_segments reads segment_rules; the models compared here do not depend on them.
+LATER_PYTHON_STAGES = ["segment_k_selection", "segment_stability", "segment_rules", "customer_rule_segments",
+                       "segment_projection"]
+NOT_ON_OTHER_ENGINES = [FIXTURES, *FIT_TABLES, *LATER_PYTHON_STAGES, "test_type:unit"]
 TOLERANCE = 1e-9
 
 
@@ -212,7 +216,7 @@ def spark_build(duckdb_build):
     load_spark_tables(spark_dir, tables)
     source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
     run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, "--exclude", FIXTURES, *FIT_TABLES,
-                        "customer_segments", "segment_profiles", "--vars", json.dumps(source_vars),
+                        *LATER_PYTHON_STAGES, "customer_segments", "segment_profiles", "segment_feature_distribution", "--vars", json.dumps(source_vars),
                         env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
     return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores"])
 

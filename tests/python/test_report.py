@@ -128,26 +128,26 @@ def later_stage_report(demo_build, browser, tmp_path_factory) -> Rendered:
             for metric, value in zip(["inertia", "silhouette", "gap"], values):
                 rows.append((k, metric, value, k == 6, "fixture: largest silhouette" if k == 6 else None))
             rows.append((k, "gap_se", 0.02, k == 6, None))
-        connection.execute("create table segment_k_selection (k integer, metric varchar, value double, "
+        connection.execute("create or replace table segment_k_selection (k integer, metric varchar, value double, "
                            "chosen boolean, reason varchar)")
         connection.executemany("insert into segment_k_selection values (?, ?, ?, ?, ?)", rows)
-        connection.execute("create table segment_rules (segment_id integer, rule_text varchar, rule_sql varchar, "
+        connection.execute("create or replace table segment_rules (segment_id integer, rule_text varchar, rule_sql varchar, "
                            "coverage double, precision double)")
         connection.executemany("insert into segment_rules values (?, ?, ?, ?, ?)", [
             (segment_id, f"fixture rule {segment_id}: recency_days > {10 * segment_id}",
              f"recency_days > {10 * segment_id}", 0.9, 0.8) for segment_id in segments])
-        connection.execute("create table segment_stability (segment_id integer, mean_jaccard double, verdict varchar)")
+        connection.execute("create or replace table segment_stability (segment_id integer, mean_jaccard double, verdict varchar)")
         connection.executemany("insert into segment_stability values (?, ?, ?)", [
             (segment_id, value, verdict) for segment_id, value, verdict in
             zip(segments, [0.93, 0.81, 0.70, 0.55, 0.9], ["stable", "stable", "doubtful", "unstable", "stable"])])
-        connection.execute("create table segment_drivers as select segment_id, feature, centroid_value, "
+        connection.execute("create or replace table segment_drivers as select segment_id, feature, centroid_value, "
                            "0.0 as population_mean, -centroid_scaled as effect_size, "
                            "row_number() over (partition by segment_id order by feature_position) as effect_rank "
                            "from segment_centroids")
-        connection.execute("create table segment_drift (feature varchar, psi double)")
+        connection.execute("create or replace table segment_drift (feature varchar, psi double)")
         connection.executemany("insert into segment_drift values (?, ?)",
                                [("recency_days_log", 0.31), ("monetary_log", 0.04), ("frequency_log", 0.12)])
-        connection.execute("create table segment_transitions (from_segment varchar, to_segment varchar, customers bigint)")
+        connection.execute("create or replace table segment_transitions (from_segment varchar, to_segment varchar, customers bigint)")
         connection.executemany("insert into segment_transitions values (?, ?, ?)", [
             ("0", "0", 4000), ("0", "1", 700), ("1", "1", 3900), ("new", "2", 350), ("3", "gone", 120)])
         connection.execute("alter table segment_dictionary add column recommended_action varchar")
@@ -174,16 +174,18 @@ def test_demo_report_renders_without_errors_or_requests(demo_report):
 def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, demo_build):
     profiles = demo_build.query("select segment_id, segment_name from segment_profiles")
     assert demo_report.cards == len(profiles)
-    assert set(demo_report.charts) == {"chart-overview", "chart-silhouette", "chart-projection", "chart-heatmap",
-                                       "chart-distributions", "chart-histograms"}
+    # the demo build has the K-selection and stability tables too; drift and movement come from a later stage
+    assert set(demo_report.charts) == {"chart-overview", "chart-k-selection", "chart-silhouette", "chart-projection",
+                                       "chart-heatmap", "chart-distributions", "chart-histograms", "chart-stability"}
     assert_every_chart_drew(demo_report)
     sampled = demo_build.query("select count(*) as n from segment_projection")["n"][0]
     assert demo_report.charts["chart-projection"]["marks"] == sampled  # every customer and centroid is a point
     for name in profiles["segment_name"]:
         assert name in demo_report.text
-    # no table of a later stage in the demo: said plainly, and their sections are left out
+    # no drift or movement table in the demo yet (nor actions and KPIs): said plainly, and those sections left out
     assert "Not available yet" in demo_report.text
-    assert "Stability" not in demo_report.text and "Segment movement" not in demo_report.text
+    assert "Stability" in demo_report.text
+    assert "Segment movement" not in demo_report.text  # and, by the chart set above, no drift chart
 
 
 def test_later_stage_tables_render_when_present(later_stage_report, demo_build):
