@@ -68,36 +68,7 @@
         nearest_distance as squared_distance,
         '{{ model.model_version }}' as model_version
     from (
-        select
-            *,
-            {%- if segment_ids | length == 1 %}
-            distance_{{ segment_ids[0] }} as nearest_distance
-            {%- else %}
-            least(
-                {%- for segment_id in segment_ids %}
-                distance_{{ segment_id }}{{ "," if not loop.last }}
-                {%- endfor %}
-            ) as nearest_distance
-            {%- endif %}
-        from (
-            select
-                {{ id_column }},
-                {%- for centroid in model.centroids %}
-                {% for value in centroid['values'] -%}
-                (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }}) * (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }})
-                {%- if not loop.last %}
-                + {% endif %}
-                {%- endfor %} as distance_{{ centroid['segment_id'] }}{{ "," if not loop.last }}
-                {%- endfor %}
-            from (
-                select
-                    {{ id_column }},
-                    {%- for feature in model.features %}
-                    coalesce((nullif({{ feature.name }}, cast('NaN' as {{ dbt_segments.type_double() }})) - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
-                    {%- endfor %}
-                from {{ relation }}
-            ) as standardized
-        ) as distances
+        {{ dbt_segments.assign_segment_distances(model, relation, id_column) | indent(8) }}
     ) as nearest
     {%- endif %}
 {% endmacro %}
@@ -190,8 +161,9 @@
     ) as ranked
 {%- endmacro %}
 
-{#- id, distance_<k> for every segment and nearest_distance: standardize, squared Euclidean distance
-    summed feature by feature, least(). The same expressions as the default form of assign_segment. -#}
+{#- id, distance_<k> for every segment and nearest_distance: standardize (null and NaN -> the mean),
+    squared Euclidean distance summed feature by feature, least(). Both forms of assign_segment score
+    through it, so their labels agree exactly. -#}
 {% macro assign_segment_distances(model, relation, id_column) %}
     {%- set segment_ids = model.centroids | map(attribute='segment_id') | list %}
     select
@@ -219,7 +191,7 @@
             select
                 {{ id_column }},
                 {%- for feature in model.features %}
-                coalesce(({{ feature.name }} - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
+                coalesce((nullif({{ feature.name }}, cast('NaN' as {{ dbt_segments.type_double() }})) - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
                 {%- endfor %}
             from {{ relation }}
         ) as standardized
