@@ -15,12 +15,11 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 
@@ -161,7 +160,6 @@ class SegmentModel:
     order: np.ndarray  # order[new_id] = K-Means' own cluster index
     centroids: np.ndarray  # (K, n_features), scaled space, canonical order
     sizes: np.ndarray  # training customers per segment, canonical order
-    silhouette_by_k: dict[int, float] = field(default_factory=dict)
 
     @property
     def k(self) -> int:
@@ -194,50 +192,18 @@ def candidate_ks(n_rows: int, n_segments: int | None, k_range: tuple[int, int]) 
     return candidates
 
 
-def fit_segments(
-    scaled: np.ndarray,
-    n_segments: int | None,
-    k_range: tuple[int, int] = (2, 10),
-    random_state: int = 42,
-    n_init: int = 10,
-    silhouette_sample_size: int = 5000,
-) -> SegmentModel:
-    """Fit K-Means (k-means++, n_init starts, fixed seed) with a fixed K, or with K chosen by silhouette.
+def fit_segments(scaled: np.ndarray, n_segments: int, random_state: int = 42, n_init: int = 10) -> SegmentModel:
+    """Fit K-Means (k-means++, n_init starts, fixed seed) with K = n_segments.
 
-    Auto: every K in k_range is fitted and scored by mean silhouette (on a fixed-seed sample of
-    `silhouette_sample_size` customers when there are more); the best score wins, ties to the smaller K.
+    K itself is chosen upstream: an explicit n_segments var, or segment_k_selection for auto.
     """
-    n_rows = len(scaled)
-    candidates = candidate_ks(n_rows, n_segments, k_range)
-
-    fits: dict[int, KMeans] = {}
-    silhouettes: dict[int, float] = {}
-    for k in candidates:
-        kmeans = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state)
-        kmeans.fit(scaled)
-        fits[k] = kmeans
-        if n_segments is None:
-            silhouettes[k] = _silhouette(scaled, kmeans.labels_, silhouette_sample_size, random_state)
-    if n_segments is None:
-        chosen = max(candidates, key=lambda k: (silhouettes[k], -k))
-    else:
-        chosen = n_segments
-    kmeans = fits[chosen]
-
-    sizes = np.bincount(kmeans.labels_, minlength=chosen)
+    candidate_ks(len(scaled), n_segments, (n_segments, n_segments))
+    kmeans = KMeans(n_clusters=n_segments, init="k-means++", n_init=n_init, random_state=random_state).fit(scaled)
+    sizes = np.bincount(kmeans.labels_, minlength=n_segments)
     centers = kmeans.cluster_centers_.astype(np.float64)
     # largest first; equal sizes ordered by their centroid coordinates so the order never depends on luck
-    order = np.array(sorted(range(chosen), key=lambda index: (-sizes[index], tuple(centers[index]))))
-    return SegmentModel(
-        kmeans=kmeans, order=order, centroids=centers[order], sizes=sizes[order], silhouette_by_k=silhouettes
-    )
-
-
-def _silhouette(scaled: np.ndarray, labels: np.ndarray, sample_size: int, random_state: int) -> float:
-    if len(np.unique(labels)) < 2:
-        return -1.0
-    sample = sample_size if len(scaled) > sample_size else None
-    return float(silhouette_score(scaled, labels, sample_size=sample, random_state=random_state))
+    order = np.array(sorted(range(n_segments), key=lambda index: (-sizes[index], tuple(centers[index]))))
+    return SegmentModel(kmeans=kmeans, order=order, centroids=centers[order], sizes=sizes[order])
 
 
 def model_version(scaler_table: pd.DataFrame, model: SegmentModel, random_state: int) -> str:

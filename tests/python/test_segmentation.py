@@ -108,16 +108,16 @@ def test_missing_values_standardize_to_the_mean():
     assert scaled[1, 0] == pytest.approx((frame.spend[1] - scaler["mean"][0]) / scaler["scale"][0])
 
 
-def test_auto_k_finds_the_three_groups_and_orders_segments_by_size():
+def test_segments_are_ordered_by_size_largest_first():
     frame = blobs()
     scaled = standardize(frame, fit_scaler(frame, ["spend", "visits"]))
-    model = fit_segments(scaled, None, (2, 6), random_state=1, n_init=5)
+    model = fit_segments(scaled, 3, random_state=1, n_init=5)
     assert model.k == 3
     assert list(model.sizes) == [120, 60, 30]
-    assert max(model.silhouette_by_k, key=model.silhouette_by_k.get) == 3
     # canonical ids: the biggest group (centred at spend 0, visits 0) is segment 0
     labels = model.predict(scaled)
     assert np.bincount(labels).tolist() == [120, 60, 30]
+    assert np.all(np.abs(scaled[labels == 0].mean(axis=0) - model.centroids[0]) < 1e-9)
 
 
 def test_fixed_k_fit_is_deterministic_and_matches_scikit_learn():

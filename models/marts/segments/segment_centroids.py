@@ -15,16 +15,14 @@ def model(dbt, session):
     dbt.config(materialized="table")
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
-    n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
+    n_segments, _ = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
     if n_segments is None:  # auto: the K segment_k_selection chose by its documented rule
         n_segments = chosen_k_from_table(to_pandas(dbt.ref("segment_k_selection"), order_by="k"))
     random_state = int(dbt.config.get("random_state"))
     fitted = fit_segments(
         standardize(customers, scaler),
         n_segments=n_segments,
-        k_range=k_range,
         random_state=random_state,
         n_init=int(dbt.config.get("kmeans_n_init")),
-        silhouette_sample_size=int(dbt.config.get("silhouette_sample_size")),
     )
     return centroid_table(scaler, fitted, model_version(scaler, fitted, random_state))
