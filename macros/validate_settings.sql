@@ -72,7 +72,7 @@
     {%- endif -%}
 
     {#- numbers written into SQL -#}
-    {%- for name in ['max_quantity_per_line', 'max_unit_price', 'money_cap_quantile'] -%}
+    {%- for name in ['max_quantity_per_line', 'max_unit_price', 'money_cap_quantile', 'segment_match_max_distance'] -%}
         {%- set value = var(name) -%}
         {%- if value is string or value is boolean or value is not number or value <= 0
                 or (name == 'money_cap_quantile' and value > 1) -%}

@@ -30,3 +30,16 @@ def to_pandas(data, order_by: str | None = None) -> pd.DataFrame:
     if order_by:
         frame = frame.sort_values(order_by.lower(), kind="stable")
     return frame.reset_index(drop=True)
+
+
+def read_existing(session, relation) -> pd.DataFrame | None:
+    """The table a model wrote last time (e.g. `dbt.this`), or None on a first build.
+
+    A model that keeps something from its previous run (segment keys across a retrain) reads itself
+    before the new table replaces it.
+    """
+    try:
+        # DuckDB connections, Snowpark sessions and Spark sessions all answer sql() with a frame to_pandas reads
+        return to_pandas(session.sql(f"select * from {relation}"))
+    except Exception:  # no such table yet: each engine raises its own error type
+        return None

@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
@@ -160,16 +161,58 @@ class SegmentModel:
     order: np.ndarray  # order[new_id] = K-Means' own cluster index
     centroids: np.ndarray  # (K, n_features), scaled space, canonical order
     sizes: np.ndarray  # training customers per segment, canonical order
+    # the key of each segment (canonical order): 0..K-1 for a first fit, the previous model's keys where
+    # keep_previous_keys matched a segment to one it had; and the model version each key was born in
+    segment_ids: np.ndarray | None = None
+    origin_versions: list | None = None
 
     @property
     def k(self) -> int:
         return len(self.centroids)
 
+    @property
+    def ids(self) -> np.ndarray:
+        return np.arange(self.k) if self.segment_ids is None else self.segment_ids
+
     def predict(self, scaled: np.ndarray) -> np.ndarray:
-        """Segment ids for scaled rows, via scikit-learn's own predict, mapped to canonical ids."""
+        """Segment ids for scaled rows, via scikit-learn's own predict, mapped to the segment keys."""
         inverse = np.empty_like(self.order)
         inverse[self.order] = np.arange(len(self.order))
-        return inverse[self.kmeans.predict(scaled)]
+        return self.ids[inverse[self.kmeans.predict(scaled)]]
+
+
+def keep_previous_keys(model: SegmentModel, scaler_table: pd.DataFrame, previous: pd.DataFrame | None,
+                       max_distance: float) -> SegmentModel:
+    """Give each new segment the key (segment_id) of the previous model's segment it continues.
+
+    New and previous centroids are matched one to one by the Hungarian assignment on their Euclidean
+    distance, the previous ones rescaled with the new scaler (from centroid_value, in original units). A
+    pair further apart than `max_distance` standard deviations is a new segment: it gets a key above every
+    key the previous model had, never a freed one, so a name never jumps to a different group. A previous
+    model on other features is another segmentation: nothing is matched.
+    """
+    if previous is None or previous.empty:
+        return model
+    features, means, scales = scaler_from_table(scaler_table)
+    previous_centroids = previous.pivot(index="segment_id", columns="feature", values="centroid_value")
+    if sorted(previous_centroids.columns) != sorted(features):
+        return model
+    previous_scaled = (previous_centroids[features].to_numpy(np.float64) - means) / scales
+    distance = np.sqrt(((model.centroids[:, None, :] - previous_scaled[None, :, :]) ** 2).sum(axis=2))
+    previous_ids = previous_centroids.index.to_numpy()
+    origins_by_id = (previous.groupby("segment_id")["segment_origin_version"].first().to_dict()
+                     if "segment_origin_version" in previous.columns else {})
+    ids = np.full(model.k, -1, dtype=np.int64)
+    origins: list = [None] * model.k
+    for new, old in zip(*linear_sum_assignment(distance)):
+        if distance[new, old] <= max_distance:
+            ids[new] = previous_ids[old]
+            origins[new] = origins_by_id.get(previous_ids[old])
+    next_id = int(previous_ids.max()) + 1
+    for new in range(model.k):
+        if ids[new] < 0:
+            ids[new], next_id = next_id, next_id + 1
+    return replace(model, segment_ids=ids, origin_versions=origins)
 
 
 def candidate_ks(n_rows: int, n_segments: int | None, k_range: tuple[int, int]) -> list[int]:
@@ -214,6 +257,7 @@ def model_version(scaler_table: pd.DataFrame, model: SegmentModel, random_state:
         "mean": [repr(float(value)) for value in means],
         "scale": [repr(float(value)) for value in scales],
         "centroids": [[repr(float(value)) for value in row] for row in model.centroids],
+        "segment_ids": [int(value) for value in model.ids],
         "random_state": int(random_state),
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -223,8 +267,9 @@ def model_version(scaler_table: pd.DataFrame, model: SegmentModel, random_state:
 def centroid_table(scaler_table: pd.DataFrame, model: SegmentModel, version: str) -> pd.DataFrame:
     """Long format, one row per (segment, feature): the value in scaled space and in original units."""
     features, means, scales = scaler_from_table(scaler_table)
+    origins = model.origin_versions or [None] * model.k
     rows = []
-    for segment_id, (center, size) in enumerate(zip(model.centroids, model.sizes)):
+    for segment_id, origin, center, size in zip(model.ids, origins, model.centroids, model.sizes):
         for position, feature in enumerate(features):
             rows.append(
                 {
@@ -235,6 +280,7 @@ def centroid_table(scaler_table: pd.DataFrame, model: SegmentModel, version: str
                     "centroid_scaled": float(center[position]),
                     "centroid_value": float(means[position] + center[position] * scales[position]),
                     "training_customers": int(size),
+                    "segment_origin_version": origin or version,
                 }
             )
     table = pd.DataFrame(rows)

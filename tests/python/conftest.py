@@ -38,7 +38,8 @@ class Build:
         return json.loads((self.target_dir / "run_results.json").read_text())["results"]
 
 
-def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+def dbt_command(build: Build, *args: str, extra_vars: dict | None = None) -> tuple[list[str], dict]:
+    """The dbt command line and environment that run `args` against `build`'s DuckDB file and raw data."""
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
@@ -46,6 +47,11 @@ def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | Non
     }
     command = [DBT, *args, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
                "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **(extra_vars or {})})]
+    return command, env
+
+
+def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+    command, env = dbt_command(build, *args, extra_vars=extra_vars)
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")

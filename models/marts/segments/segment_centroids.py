@@ -1,10 +1,14 @@
-"""Fit K-Means on the scaled customer features and write its centroids, one row per segment and feature."""
+"""Fit K-Means on the scaled customer features and write its centroids, one row per segment and feature.
 
-from python_udfs.frames import to_pandas
+Segment keys survive a retrain: the new centroids are matched to the ones this table held before.
+"""
+
+from python_udfs.frames import read_existing, to_pandas
 from python_udfs.k_selection import chosen_k_from_table
 from python_udfs.segmentation import (
     centroid_table,
     fit_segments,
+    keep_previous_keys,
     model_version,
     parse_n_segments,
     standardize,
@@ -25,4 +29,7 @@ def model(dbt, session):
         random_state=random_state,
         n_init=int(dbt.config.get("kmeans_n_init")),
     )
+    # a retrain keeps the key (and so the name) of every segment it did not really change
+    fitted = keep_previous_keys(fitted, scaler, read_existing(session, dbt.this),
+                                float(dbt.config.get("segment_match_max_distance")))
     return centroid_table(scaler, fitted, model_version(scaler, fitted, random_state))
