@@ -44,7 +44,7 @@ FIXTURES = "package:dbt_segments_integration_tests"
 # The later Python models (K selection, stability, rules, projection) need a hosted Python runtime too, and
 # customer_rule_segments reads segment_rules; the models compared here do not depend on them.
 LATER_PYTHON_STAGES = ["segment_k_selection", "segment_stability", "segment_rules", "customer_rule_segments",
-                       "segment_projection"]
+                       "segment_projection", "segment_algorithm_comparison"]
 NOT_ON_OTHER_ENGINES = [FIXTURES, *FIT_TABLES, *LATER_PYTHON_STAGES, "test_type:unit"]
 TOLERANCE = 1e-9
 
