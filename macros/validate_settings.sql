@@ -47,7 +47,7 @@
             or not (2 <= dbt_segments.whole_number(k_range[0]) <= dbt_segments.whole_number(k_range[1])) -%}
         {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [2, 10].") }}
     {%- endif -%}
-    {%- for name in ['random_state', 'kmeans_n_init', 'silhouette_sample_size'] -%}
+    {%- for name in ['random_state', 'kmeans_n_init', 'silhouette_sample_size', 'comparison_sample_size'] -%}
         {%- set value = dbt_segments.whole_number(var(name)) -%}
         {%- if value is none or value < (0 if name == 'random_state' else 1) -%}
             {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(var(name)) ~ ": set it to a whole number" ~ (" >= 0" if name == 'random_state' else " >= 1") ~ ".") }}
