@@ -38,12 +38,18 @@ def state(database: Path) -> dict:
     return {"rows": rows, "segments": segments, "version": versions}
 
 
-def test_readers_see_old_or_new_complete_segments_never_partial(corpus_build, tmp_path):
+def copy_of(corpus_build, tmp_path):
+    """A private copy of the built corpus to rebuild, so the shared one stays as it was."""
     built, _, _ = corpus_build
     work = new_build(tmp_path / "work")
     work.raw_dir = built.raw_dir
     work.database.parent.mkdir(parents=True)
     shutil.copyfile(built.database, work.database)
+    return work
+
+
+def test_readers_see_old_or_new_complete_segments_never_partial(corpus_build, tmp_path):
+    work = copy_of(corpus_build, tmp_path)
     published = publish(work.database, tmp_path / "published" / "segments.duckdb")
     old = state(published)
     assert old["rows"] == 12 and old["segments"] == 2
@@ -68,11 +74,7 @@ def test_readers_see_old_or_new_complete_segments_never_partial(corpus_build, tm
 
 
 def test_a_reader_of_the_file_dbt_is_writing_gets_a_lock_error_never_partial_data(corpus_build, tmp_path):
-    built, _, _ = corpus_build
-    work = new_build(tmp_path / "work")
-    work.raw_dir = built.raw_dir
-    work.database.parent.mkdir(parents=True)
-    shutil.copyfile(built.database, work.database)
+    work = copy_of(corpus_build, tmp_path)
     command, env = dbt_command(work, "build", extra_vars={**CORPUS_VARS, "n_segments": 3})
     build = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True)
     lines = []
@@ -92,11 +94,7 @@ def test_a_reader_of_the_file_dbt_is_writing_gets_a_lock_error_never_partial_dat
 
 
 def test_a_reader_holding_the_build_file_fails_the_build_and_leaves_the_marts(corpus_build, tmp_path):
-    built, _, _ = corpus_build
-    work = new_build(tmp_path / "work")
-    work.raw_dir = built.raw_dir
-    work.database.parent.mkdir(parents=True)
-    shutil.copyfile(built.database, work.database)
+    work = copy_of(corpus_build, tmp_path)
     before = state(work.database)
     with duckdb.connect(str(work.database), read_only=True) as reader:
         result = work.dbt("build", check=False, extra_vars={**CORPUS_VARS, "n_segments": 3})
