@@ -91,7 +91,9 @@ def scoring_sql_postgres(model: FittedModel, source_table: str, id_column: str) 
         raise ExportError(f"--id-column {id_column!r} is not a plain lower-case column name.")
     ids = sorted(model.centroids)
     scaled = ",\n        ".join(
-        f"coalesce(({name} - {_double(mean)}) / {_double(scale)}, 0) as scaled_{position}"
+        # a null or NaN feature is imputed with the mean (0 in scaled space), as the macro does
+        f"coalesce((nullif({name}, cast('NaN' as double precision)) - {_double(mean)}) / {_double(scale)}, 0)"
+        f" as scaled_{position}"
         for position, (name, mean, scale) in enumerate(zip(model.features, model.means, model.scales)))
     distances = ",\n        ".join(
         " + ".join(f"(scaled_{p} - {_double(c)}) * (scaled_{p} - {_double(c)})"

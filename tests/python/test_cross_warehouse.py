@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,26 @@ def test_exported_duckdb_sql_gives_the_macro_labels(duckdb_build):
     macro = duckdb_table(database, "select customer_id, segment_id from customer_segments order by customer_id")
     assert exported["customer_id"].tolist() == macro["customer_id"].tolist()
     assert exported["segment_id"].tolist() == macro["segment_id"].tolist()
+
+
+def test_exported_sql_imputes_a_nan_feature_like_null_as_the_macro_does(duckdb_build, tmp_path):
+    _, _, database = duckdb_build
+    model = read_model(database)
+    copy = tmp_path / "nan.duckdb"
+    shutil.copyfile(database, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("create table nan_features as select * from customer_features order by customer_id limit 3")
+        feature = model.features[0]
+        connection.execute(f"update nan_features set {feature} = 'NaN'::double where customer_id = "
+                           "(select min(customer_id) from nan_features)")
+        connection.execute(f"insert into nan_features by name select * replace ('null-twin' as customer_id, "
+                           f"null as {feature}) from nan_features where customer_id = (select min(customer_id) from nan_features)")
+    sql = scoring_sql(model, "duckdb", source_table="nan_features")
+    scored = duckdb_table(copy, f"select customer_id, segment_id, squared_distance from ({sql}) order by customer_id")
+    nan_row = scored.iloc[0]
+    null_row = scored[scored["customer_id"] == "null-twin"].iloc[0]
+    assert np.isfinite(nan_row["squared_distance"])
+    assert (nan_row["segment_id"], nan_row["squared_distance"]) == (null_row["segment_id"], null_row["squared_distance"])
 
 
 def test_exported_postgres_sql_gives_the_macro_labels(duckdb_build, postgres_build):
