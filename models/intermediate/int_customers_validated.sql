@@ -32,10 +32,7 @@ numbered as (
 
     select
         *,
-        row_number() over (
-            partition by {{ raw_columns | join(', ') }}
-            order by {{ raw_columns | join(', ') }}
-        ) as copy_number
+        {{ dbt_segments.exact_copy_number(raw_columns) }} as copy_number
     from parsed
 
 ),

@@ -28,10 +28,7 @@ parsed as (
         customers.customer_id as known_customer_id,
         {{ dbt_segments.parse_timestamp_text('events.occurred_at_text') }} as occurred_at,
         lower({{ dbt_segments.clean_text('events.event_type') }}) as clean_event_type,
-        row_number() over (
-            partition by {% for column in raw_columns %}events.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-            order by events.event_id
-        ) as copy_number
+        {{ dbt_segments.exact_copy_number(raw_columns, 'events') }} as copy_number
     from events
     left join customers
         on {{ dbt_segments.clean_text('events.customer_id') }} = customers.customer_id

@@ -25,10 +25,7 @@ parsed as (
         customers.customer_id as known_customer_id,
         {{ dbt_segments.parse_timestamp_text('tickets.created_at_text') }} as created_at,
         lower({{ dbt_segments.clean_text('tickets.ticket_type') }}) as clean_ticket_type,
-        row_number() over (
-            partition by {% for column in raw_columns %}tickets.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-            order by tickets.ticket_id
-        ) as copy_number
+        {{ dbt_segments.exact_copy_number(raw_columns, 'tickets') }} as copy_number
     from tickets
     left join customers
         on {{ dbt_segments.clean_text('tickets.customer_id') }} = customers.customer_id

@@ -53,10 +53,7 @@ parsed as (
         lower({{ dbt_segments.clean_text('transactions.status') }}) as clean_status,
         coalesce(category_map.product_category, 'other') as product_category,
         category_map.product_category is null as is_unmapped_category,
-        row_number() over (
-            partition by {% for column in raw_columns %}transactions.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
-            order by transactions.order_id
-        ) as copy_number
+        {{ dbt_segments.exact_copy_number(raw_columns, 'transactions') }} as copy_number
     from transactions
     left join customers
         on {{ dbt_segments.clean_text('transactions.customer_id') }} = customers.customer_id
