@@ -271,16 +271,18 @@ def retrain_this_build(decision: pd.DataFrame | None) -> bool:
     return bool(decision["retrain"].iloc[0])
 
 
-def fit_to_keep(decision, session, this):
+def fit_to_keep(retrain_var, decision, session, this):
     """The previous table of a fit model when this build does not retrain; None when it refits.
 
-    `decision` is segment_retrain_decision (the model file refs it, so dbt orders it first). Score-only
-    builds leave the latest fit and its evidence as they were; with nothing fitted yet there is nothing to
-    keep, and the error names the fix.
+    The retrain var (passed through the model's config) true always refits, so selecting a fit model
+    without segment_retrain_decision cannot be held back by an older decision. False follows `decision`
+    (segment_retrain_decision, which the model file refs so dbt orders it first): it retrains on drift
+    when retrain_on_drift says so. Score-only builds leave the latest fit and its evidence as they were;
+    with nothing fitted yet there is nothing to keep, and the error names the fix.
     """
     from python_udfs.frames import read_existing, to_pandas
 
-    if retrain_this_build(to_pandas(decision)):
+    if _truthy(True if retrain_var is None else retrain_var) or retrain_this_build(to_pandas(decision)):
         return None
     existing = read_existing(session, this)
     if existing is None:

@@ -136,3 +136,18 @@ def test_an_unknown_pin_fails_fast_listing_the_registered_versions(scenario):
     assert result.returncode != 0
     assert "model_version is 'km-nope', which is not a registered model version" in result.stdout
     assert all(version in result.stdout for version in versions)
+
+
+def test_retrain_on_drift_reads_the_previous_builds_segment_health(scenario):
+    build, _, _ = scenario
+    score_only = {"retrain": False, "retrain_on_drift": True}
+    with duckdb.connect(str(build.database)) as connection:  # what i4drift's segment_health holds after a breach
+        connection.execute("create or replace table segment_health as "
+                           "select 'sessions_per_month_log' as check_name, true as retrain_recommended")
+    build.dbt("run", "--select", "segment_retrain_decision", extra_vars=score_only)
+    decision = build.query("select * from segment_retrain_decision")
+    assert decision["retrain"].tolist() == [True] and "segment_health recommends retraining" in decision["reason"][0]
+    with duckdb.connect(str(build.database)) as connection:
+        connection.execute("update segment_health set retrain_recommended = false")
+    build.dbt("run", "--select", "segment_retrain_decision", extra_vars=score_only)
+    assert build.query("select retrain from segment_retrain_decision")["retrain"].tolist() == [False]

@@ -19,7 +19,7 @@ from python_udfs.segmentation import (
 def model(dbt, session):
     dbt.config(materialized="table")
     # issue 4: a score-only build (retrain false) keeps the latest fit as it is
-    kept = fit_to_keep(dbt.ref("segment_retrain_decision"), session, dbt.this)
+    kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
