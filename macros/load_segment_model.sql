@@ -18,8 +18,21 @@
         {{ return(none) }}
     {%- endif -%}
 
+    {%- set versions = run_query("select distinct model_version from " ~ centroids ~ " order by model_version").columns[0].values() | list -%}
+    {%- if model_version is none -%}
+        {%- if versions | length != 1 -%}
+            {{ exceptions.raise_compiler_error("assign_segment: " ~ centroids ~ " holds " ~ (versions | length) ~ " model versions " ~ versions ~ "; pass model_version= to choose one.") }}
+        {%- endif -%}
+        {%- set model_version = versions[0] -%}
+    {%- elif model_version not in versions -%}
+        {{ exceptions.raise_compiler_error("assign_segment: model version '" ~ model_version ~ "' is not in " ~ centroids ~ " (it has " ~ versions ~ "); pin one of those.") }}
+    {%- endif -%}
+
+    {#- a registry scaler (segment_model_scalers) holds every version: read the chosen one's rows -#}
+    {%- set scaler_columns = adapter.get_columns_in_relation(scaler) | map(attribute='name') | map('lower') | list -%}
+    {%- set scaler_filter = (" where model_version = '" ~ model_version ~ "'") if 'model_version' in scaler_columns else "" -%}
     {%- set scaler_rows = run_query(
-        "select feature_position, feature, mean, scale from " ~ scaler ~ " order by feature_position") -%}
+        "select feature_position, feature, mean, scale from " ~ scaler ~ scaler_filter ~ " order by feature_position") -%}
     {%- set features = [] -%}
     {%- for row in scaler_rows -%}
         {%- if not modules.re.match('^[a-z_][a-z0-9_]*$', row['feature']) -%}
@@ -36,16 +49,6 @@
         {%- for feature in features if feature.name not in available -%}
             {{ exceptions.raise_compiler_error("assign_segment: " ~ relation ~ " has no column " ~ feature.name ~ ", a feature of the fitted model; add it to that model or refit with the segment_features it has.") }}
         {%- endfor -%}
-    {%- endif -%}
-
-    {%- set versions = run_query("select distinct model_version from " ~ centroids ~ " order by model_version").columns[0].values() | list -%}
-    {%- if model_version is none -%}
-        {%- if versions | length != 1 -%}
-            {{ exceptions.raise_compiler_error("assign_segment: " ~ centroids ~ " holds " ~ (versions | length) ~ " model versions " ~ versions ~ "; pass model_version= to choose one.") }}
-        {%- endif -%}
-        {%- set model_version = versions[0] -%}
-    {%- elif model_version not in versions -%}
-        {{ exceptions.raise_compiler_error("assign_segment: model version '" ~ model_version ~ "' is not in " ~ centroids ~ " (it has " ~ versions ~ "); pin one of those.") }}
     {%- endif -%}
 
     {%- set centroid_rows = run_query(

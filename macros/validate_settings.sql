@@ -96,18 +96,29 @@
         {{ exceptions.raise_compiler_error("distribution_bins is " ~ dbt_segments.shown(var('distribution_bins')) ~ ": set the distribution_bins var to a whole number of histogram bins >= 1, e.g. 20.") }}
     {%- endif -%}
 
-    {#- a pinned model version must be a version segment_centroids holds -#}
+    {#- a pinned model version must be a registered one (issue 4: segment_models lists every fitted version) -#}
     {%- set pinned = var('model_version', none) -%}
     {%- if pinned is not none -%}
         {%- if pinned is not string or not modules.re.match('^[A-Za-z0-9_.-]+$', pinned) -%}
-            {{ exceptions.raise_compiler_error("model_version is " ~ dbt_segments.shown(pinned) ~ ", which is not a model version: copy one from segment_centroids.model_version into the model_version var, or set it to null.") }}
+            {{ exceptions.raise_compiler_error("model_version is " ~ dbt_segments.shown(pinned) ~ ", which is not a model version: copy one from segment_models.model_version into the model_version var, or set it to null.") }}
         {%- endif -%}
-        {%- set centroids = adapter.get_relation(database=target.database, schema=target.schema, identifier='segment_centroids') -%}
-        {%- set versions = [] if centroids is none else run_query("select distinct model_version from " ~ centroids ~ " order by model_version").columns[0].values() | list -%}
+        {%- set registry = adapter.get_relation(database=target.database, schema=target.schema, identifier='segment_models') -%}
+        {%- set versions = [] if registry is none else run_query("select model_version from " ~ registry ~ " order by trained_at, model_version").columns[0].values() | list -%}
         {%- if pinned not in versions -%}
-            {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which segment_centroids does not hold (it has " ~ versions ~ "): pin one of those in the model_version var, or set it to null to score with the model the build fits.") }}
+            {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which is not a registered model version (segment_models lists " ~ versions ~ "): pin one of those in the model_version var, or set it to null to score with the published one.") }}
         {%- endif -%}
     {%- endif -%}
+    {#- issue 4: the retrain switches and the publish gate's bars -#}
+    {%- do dbt_segments.boolean_var('retrain', true) -%}
+    {%- do dbt_segments.boolean_var('retrain_on_drift', false) -%}
+    {%- do dbt_segments.boolean_var('publish_gate_allow_feature_change', false) -%}
+    {%- set min_share = var('publish_gate_min_segment_share', 0.01) -%}
+    {%- if min_share is string or min_share is boolean or min_share is not number or min_share < 0 or min_share >= 1 -%}
+        {{ exceptions.raise_compiler_error("publish_gate_min_segment_share is " ~ dbt_segments.shown(min_share) ~ ": set it to a share of customers from 0 up to (not including) 1, e.g. 0.01.") }}
+    {%- endif -%}
+    {%- for verdict in dbt_segments.list_var('publish_gate_allowed_verdicts') if verdict not in ['stable', 'doubtful', 'unstable'] -%}
+        {{ exceptions.raise_compiler_error("publish_gate_allowed_verdicts names " ~ dbt_segments.shown(verdict) ~ ": list verdicts of segment_stability (stable, doubtful, unstable).") }}
+    {%- endfor -%}
     {{ return('select 1') }}
 {% endmacro %}
 

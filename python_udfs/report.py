@@ -67,6 +67,17 @@ class Warehouse:
                       "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
             for name in sorted(wanted & names):
                 warehouse.tables[name] = connection.sql(f'select * from "{name}"').df().rename(columns=str.lower)
+            # issue 4: show the model version customers are scored with (segment_models' published one,
+            # a pinned one included), not merely the latest fit
+            if {"segment_models", "segment_model_scalers", "segment_model_centroids"} <= names:
+                published = connection.sql(
+                    "select model_version from segment_models where status = 'published'").fetchall()
+                if published:
+                    for name, registry in (("segment_scaler", "segment_model_scalers"),
+                                           ("segment_centroids", "segment_model_centroids")):
+                        frame = connection.execute(f'select * from "{registry}" where model_version = ?',
+                                                   [published[0][0]]).df().rename(columns=str.lower)
+                        warehouse.tables[name] = frame.drop(columns="model_version") if name == "segment_scaler" else frame
             warehouse.tables["facts"] = connection.sql(
                 "select (select max(as_of_date) from customer_features) as as_of_date, "
                 "(select max(scored_at) from customer_segments) as scored_at").df()

@@ -154,7 +154,7 @@ BAD_SETTINGS = [
     ({"as_of_date": "1980-01-01"}, "before earliest_valid_date 1990-01-01 and so before all data"),
     ({"as_of_date": "2020-01-01"}, "as_of_date is 2020-01-01, before the first clean order line"),
     ({"as_of_date": "2025-06-01'; select 1; --"}, "as_of_date is \"2025-06-01'; select 1; --\": set it to a date"),
-    ({"model_version": "no_such_version"}, "model_version is 'no_such_version', which segment_centroids does not hold"),
+    ({"model_version": "no_such_version"}, "model_version is 'no_such_version', which is not a registered model version"),
     ({"max_unit_price": "1; drop table customer_segments"}, "max_unit_price is"),
 ]
 

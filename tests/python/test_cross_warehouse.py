@@ -38,7 +38,8 @@ CUSTOMERS = 1500
 RAW_SCHEMA = "shop"
 RAW_TABLE_NAMES = {"customers": "crm_customers", "transactions": "order_lines", "events": "web_events",
                    "support_tickets": "helpdesk_tickets"}
-FIT_TABLES = ("segment_scaler", "segment_centroids")
+# issue 4: the model registry (every version's scaler and centroids, segment_models) travels with the fit
+FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids", "segment_models")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
 FIXTURES = "package:dbt_segments_integration_tests"

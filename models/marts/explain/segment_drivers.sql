@@ -2,16 +2,21 @@
     own units, the population mean, and the standardized difference between them (effect size, in
     population standard deviations: the centroid's coordinate in the scaled space the model was fitted
     in), ranked by its absolute size within the segment. "What drives segment 3" is
-    `where segment_id = 3 order by effect_rank`. -#}
+    `where segment_id = 3 order by effect_rank`. Describes the model version customers are scored with
+    (pinned, else published in segment_models). -#}
+{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+
 with centroids as (
 
-    select * from {{ ref('segment_centroids') }}
+    select * from {{ ref('segment_model_centroids') }}
+    where model_version = '{{ scoring_version }}'
 
 ),
 
 scaler as (
 
-    select * from {{ ref('segment_scaler') }}
+    select * from {{ ref('segment_model_scalers') }}
+    where model_version = '{{ scoring_version }}'
 
 ),
 

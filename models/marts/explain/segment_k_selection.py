@@ -3,11 +3,16 @@ statistic) and mark the K the documented rule chooses; `n_segments: auto` fits t
 
 from python_udfs.frames import to_pandas
 from python_udfs.k_selection import select_k
+from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import parse_n_segments, standardize
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
+    if kept is not None:
+        return kept
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))

@@ -4,6 +4,7 @@ coverage, precision, overall fidelity and cost ratio."""
 
 from python_udfs.explain import fit_rules, rule_table
 from python_udfs.frames import to_pandas
+from python_udfs.registry import scoring_fit
 from python_udfs.segmentation import (
     centroids_from_table,
     feature_matrix,
@@ -16,8 +17,10 @@ from python_udfs.segmentation import (
 def model(dbt, session):
     dbt.config(materialized="table")
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
-    scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
-    centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")
+    # issue 4: the model version customers are scored with (pinned or published), not merely the latest fit
+    scaler, centroids = scoring_fit(to_pandas(dbt.ref("segment_models")),
+                                    to_pandas(dbt.ref("segment_model_scalers"), order_by="feature_position"),
+                                    to_pandas(dbt.ref("segment_model_centroids"), order_by="segment_id"))
     features, means, scales = scaler_from_table(scaler)
     scaled = standardize(customers, scaler)
     fitted = centroids_from_table(centroids)

@@ -2,12 +2,17 @@
 Jaccard over resamples and a verdict, with the adjusted Rand index and the inertia spread across starts."""
 
 from python_udfs.frames import to_pandas
+from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import centroids_from_table, nearest_centroid, standardize
 from python_udfs.stability import bootstrap_stability
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
+    if kept is not None:
+        return kept
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")

@@ -2,14 +2,19 @@
 
 from python_udfs.frames import to_pandas
 from python_udfs.projection import check_sample_size, projection_table
+from python_udfs.registry import scoring_fit
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # issue 4: the model version customers are scored with (pinned or published), not merely the latest fit
+    scaler, centroids = scoring_fit(to_pandas(dbt.ref("segment_models")),
+                                    to_pandas(dbt.ref("segment_model_scalers"), order_by="feature_position"),
+                                    to_pandas(dbt.ref("segment_model_centroids"), order_by="segment_id"))
     return projection_table(
         customers=to_pandas(dbt.ref("customer_features"), order_by="customer_id"),
-        scaler_table=to_pandas(dbt.ref("segment_scaler"), order_by="feature_position"),
-        centroid_table_frame=to_pandas(dbt.ref("segment_centroids"), order_by="segment_id"),
+        scaler_table=scaler,
+        centroid_table_frame=centroids,
         customer_segments=to_pandas(dbt.ref("customer_segments"), order_by="customer_id"),
         segment_dictionary=to_pandas(dbt.ref("segment_dictionary"), order_by="segment_id"),
         sample_size=check_sample_size(dbt.config.get("projection_sample_size")),

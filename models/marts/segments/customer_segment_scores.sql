@@ -1,13 +1,15 @@
 {#- Every customer with the full scoring detail of assign_segment: squared distance to every centroid,
     the second-nearest segment and the margin to it, and the anomaly flag against the segment's training
-    distance distribution. The columns squared_distance_to_<k> follow the fitted K. -#}
+    distance distribution. The columns squared_distance_to_<k> follow the K of the model version in force
+    (the pinned one, else the one segment_models publishes). -#}
 with scored as (
 
     {{ dbt_segments.assign_segment(
         ref('customer_features'),
         id_column='customer_id',
-        scaler=ref('segment_scaler'),
-        centroids=ref('segment_centroids'),
+        scaler=ref('segment_model_scalers'),
+        centroids=ref('segment_model_centroids'),
+        model_version=dbt_segments.scoring_model_version(ref('segment_models')),
         include_distances=true,
         include_second_nearest=true,
         distance_profile=ref('segment_distance_profile')) }}

@@ -5,6 +5,7 @@ Segment keys survive a retrain: the new centroids are matched to the ones this t
 
 from python_udfs.frames import read_existing, to_pandas
 from python_udfs.k_selection import chosen_k_from_table
+from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import (
     centroid_table,
     fit_segments,
@@ -17,6 +18,10 @@ from python_udfs.segmentation import (
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
+    if kept is not None:
+        return kept
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     n_segments, _ = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))

@@ -1,4 +1,5 @@
-{#- One row per segment of the fitted model: its name, description and playbook.
+{#- One row per segment of the model version in force (the pinned one, else the one segment_models
+    publishes): its name, description and playbook.
 
     A row of the segment_names seed wins when its segment_id is the segment's key and its
     segment_origin_version is the version the key was born in (blank: any version). Keys survive
@@ -7,9 +8,12 @@
     Otherwise the name is generated from the segment's most common RFM label and the two features whose
     centroid lies furthest from the average customer (in standard deviations), worded through the
     feature_dictionary seed, e.g. "Champions: big spenders, broad shoppers". -#}
+{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+
 with centroids as (
 
-    select * from {{ ref('segment_centroids') }}
+    select * from {{ ref('segment_model_centroids') }}
+    where model_version = '{{ scoring_version }}'
 
 ),
 
@@ -36,9 +40,9 @@ scored as (
     {{ dbt_segments.assign_segment(
         ref('customer_features'),
         id_column='customer_id',
-        scaler=ref('segment_scaler'),
-        centroids=ref('segment_centroids'),
-        model_version=var('model_version', none)) }}
+        scaler=ref('segment_model_scalers'),
+        centroids=ref('segment_model_centroids'),
+        model_version=scoring_version) }}
 
 ),
 

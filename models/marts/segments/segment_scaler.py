@@ -1,11 +1,16 @@
 """Fit the standard scaler of the segmentation: one row per clustering feature (mean, scale)."""
 
 from python_udfs.frames import to_pandas
+from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import candidate_ks, check_features, fit_scaler, parse_n_segments
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
+    if kept is not None:
+        return kept
     customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
     features = check_features(customers, dbt.config.get("segment_features"))
     # K is checked against the data here, not only when fitting, so a K the data cannot support leaves

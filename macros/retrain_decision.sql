@@ -1,0 +1,46 @@
+{#- Whether this build fits a new candidate model: {'retrain': bool, 'reason': text}.
+
+    The retrain var decides (true: fit; false: only score with the published model). With
+    retrain_on_drift true, a build also retrains when the PREVIOUS build's segment_health has a row with
+    retrain_recommended = true; segment_health is read through adapter.get_relation, not ref(): it is
+    downstream of the scores this decision feeds, so a ref would be a cycle. A score-only build with no
+    published model yet fails here, before anything is replaced, naming the fix. -#}
+{% macro retrain_decision() %}
+    {{ return(adapter.dispatch('retrain_decision', 'dbt_segments')()) }}
+{% endmacro %}
+
+{% macro default__retrain_decision() %}
+    {%- set retrain = dbt_segments.boolean_var('retrain', true) -%}
+    {%- if retrain -%}
+        {{ return({'retrain': true, 'reason': 'the retrain var is true: fit a candidate model'}) }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return({'retrain': false, 'reason': 'parsing'}) }}
+    {%- endif -%}
+    {%- if dbt_segments.boolean_var('retrain_on_drift', false) -%}
+        {%- set health = adapter.get_relation(database=this.database, schema=this.schema, identifier='segment_health') -%}
+        {%- if health is not none and 'retrain_recommended' in (adapter.get_columns_in_relation(health) | map(attribute='name') | map('lower') | list) -%}
+            {%- set recommended = run_query("select count(*) from " ~ health ~ " where retrain_recommended").columns[0].values()[0] | int -%}
+            {%- if recommended > 0 -%}
+                {{ return({'retrain': true, 'reason': 'retrain_on_drift: the previous build\'s segment_health recommends retraining (' ~ recommended ~ ' rows)'}) }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set registry = adapter.get_relation(database=this.database, schema=this.schema, identifier='segment_models') -%}
+    {%- set published = 0 if registry is none else run_query("select count(*) from " ~ registry ~ " where status = 'published'").columns[0].values()[0] | int -%}
+    {%- if published == 0 and var('model_version', none) is none -%}
+        {{ exceptions.raise_compiler_error("retrain is false, but no model version is published yet (segment_models " ~ ("does not exist" if registry is none else "has none published") ~ "): run one build with --vars '{retrain: true}' (the default) first, or pin a registered version with the model_version var.") }}
+    {%- endif -%}
+    {{ return({'retrain': false, 'reason': 'the retrain var is false: score with the published model only'}) }}
+{% endmacro %}
+
+{#- A true/false var, also when it arrives as text from --vars or a yml config; anything else stops the run. -#}
+{% macro boolean_var(name, default) %}
+    {%- set value = var(name, default) -%}
+    {%- if value is string and value | trim | lower in ['true', 'false'] -%}
+        {{ return(value | trim | lower == 'true') }}
+    {%- elif value in [true, false] -%}
+        {{ return(value) }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(name ~ " is " ~ value ~ ": set the " ~ name ~ " var to true or false.") }}
+{% endmacro %}

@@ -1,0 +1,307 @@
+"""The model registry and its publish gate: which fitted model version scores the customers.
+
+Every build that retrains fits a *candidate* (segment_scaler + segment_centroids). ``segment_models`` keeps
+one row per model version ever fitted; this module computes its next state from the previous one:
+
+- the candidate is registered with its training facts and quality metrics (K selection, stability);
+- the publish gate checks it (no empty segment, minimum segment share, stability verdicts, feature list
+  unchanged unless allowed); a candidate that passes replaces the published version, which is retired;
+- a refused candidate stays ``candidate`` with the reason in ``gate_reason`` and scoring stays on the
+  published version;
+- a pinned version (the ``model_version`` var) is published, whatever the gate says about the candidate;
+  that is how a rollback is done, and it sticks after the pin is removed until a new candidate passes;
+- a version once published and then retired is never re-published by the gate (only by a pin), so a
+  retrain on the same data does not undo a rollback.
+
+Everything takes and returns pandas, so pytest reaches the gate without dbt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from python_udfs.segmentation import as_list
+
+STATUSES = ("candidate", "published", "retired")
+PUBLISHED_BY_GATE = "publish_gate"
+PUBLISHED_BY_PIN = "pinned by var model_version"
+VERDICTS = ("stable", "doubtful", "unstable")
+
+COLUMNS = {
+    "model_version": "string",
+    "status": "string",
+    "published_by": "string",
+    "latest_fit": "bool",
+    "gate_passed": "bool",
+    "gate_reason": "string",
+    "trained_at": "datetime64[us]",
+    "published_at": "datetime64[us]",
+    "retired_at": "datetime64[us]",
+    "status_changed_at": "datetime64[us]",
+    "training_window_start": "datetime64[us]",
+    "as_of_date": "datetime64[us]",
+    "training_rows": "int64",
+    "n_features": "int64",
+    "features": "string",
+    "n_segments": "int64",
+    "parameters": "string",
+    "smallest_segment_share": "float64",
+    "silhouette": "float64",
+    "davies_bouldin": "float64",
+    "calinski_harabasz": "float64",
+    "gap": "float64",
+    "k_selection_reason": "string",
+    "min_mean_jaccard": "float64",
+    "stability_verdicts": "string",
+}
+
+
+class RegistryError(ValueError):
+    """A registry state or setting that cannot work; the message names the fix."""
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """The publish gate's bars (dbt vars publish_gate_*; allow_unstable_segments admits unstable verdicts)."""
+
+    min_segment_share: float = 0.01
+    allowed_verdicts: tuple = ("stable", "doubtful")
+    allow_feature_change: bool = False
+
+    @classmethod
+    def from_config(cls, min_segment_share, allowed_verdicts, allow_feature_change, allow_unstable=False):
+        try:
+            share = float(min_segment_share)
+        except (TypeError, ValueError):
+            share = -1.0
+        if not 0 <= share < 1:
+            raise RegistryError(
+                f"publish_gate_min_segment_share is {min_segment_share!r}: set it to a share of customers "
+                "between 0 and 1 (e.g. 0.01 refuses a model with a segment under 1 % of the customers)."
+            )
+        verdicts = tuple(str(value).strip().lower() for value in as_list(allowed_verdicts))
+        unknown = [value for value in verdicts if value not in VERDICTS]
+        if unknown:
+            raise RegistryError(
+                f"publish_gate_allowed_verdicts names {unknown}: choose from {list(VERDICTS)}."
+            )
+        if _truthy(allow_unstable) and "unstable" not in verdicts:
+            verdicts = (*verdicts, "unstable")
+        return cls(share, verdicts, _truthy(allow_feature_change))
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.DataFrame | None,
+                  published_features: str | None, settings: GateSettings) -> list[str]:
+    """Why the candidate (one version of segment_centroids) may not be published; empty = it passes."""
+    failures = []
+    sizes = centroids.groupby("segment_id")["training_customers"].max().sort_index()
+    total = int(sizes.sum())
+    empty = [int(segment) for segment, size in sizes.items() if size <= 0]
+    if empty:
+        failures.append(f"segments {empty} have no training customers (no empty segment allowed)")
+    if total > 0:
+        shares = sizes / total
+        small = shares[(shares < settings.min_segment_share) & (sizes > 0)]
+        for segment, share in small.items():
+            failures.append(
+                f"segment {int(segment)} holds {share:.2%} of the customers "
+                f"({int(sizes[segment])} of {total}), below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
+            )
+    if stability is not None and not stability.empty:
+        for row in stability.sort_values("segment_id").itertuples():
+            if str(row.verdict) not in settings.allowed_verdicts:
+                failures.append(
+                    f"segment {int(row.segment_id)} is {row.verdict} (mean Jaccard {float(row.mean_jaccard):.2f}); "
+                    f"publish_gate_allowed_verdicts is {list(settings.allowed_verdicts)}"
+                )
+    features = feature_list(scaler)
+    if published_features is not None and features != published_features and not settings.allow_feature_change:
+        failures.append(
+            f"features changed from [{published_features}] to [{features}]; set publish_gate_allow_feature_change: true "
+            "to publish a model on other features"
+        )
+    return failures
+
+
+def feature_list(scaler: pd.DataFrame) -> str:
+    return ",".join(scaler.sort_values("feature_position")["feature"].astype(str))
+
+
+def quality(k_selection: pd.DataFrame | None, stability: pd.DataFrame | None) -> dict:
+    """The fitted K's metrics from segment_k_selection and a summary of segment_stability (null where absent)."""
+    metrics = {"silhouette": np.nan, "davies_bouldin": np.nan, "calinski_harabasz": np.nan, "gap": np.nan,
+               "k_selection_reason": None, "min_mean_jaccard": np.nan, "stability_verdicts": None}
+    if k_selection is not None and not k_selection.empty:
+        chosen = k_selection[k_selection["chosen"].astype(bool)]
+        for metric in ("silhouette", "davies_bouldin", "calinski_harabasz", "gap"):
+            values = chosen.loc[chosen["metric"] == metric, "value"]
+            if len(values):
+                metrics[metric] = float(values.iloc[0])
+        reasons = chosen["reason"].dropna()
+        metrics["k_selection_reason"] = str(reasons.iloc[0]) if len(reasons) else None
+    if stability is not None and not stability.empty:
+        metrics["min_mean_jaccard"] = float(stability["mean_jaccard"].min())
+        counts = stability["verdict"].value_counts()
+        metrics["stability_verdicts"] = ", ".join(f"{verdict} {int(counts[verdict])}" for verdict in VERDICTS
+                                                 if verdict in counts)
+    return metrics
+
+
+def empty_registry() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in COLUMNS.items()})
+
+
+def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, scaler: pd.DataFrame,
+                  stability: pd.DataFrame | None, k_selection: pd.DataFrame | None, as_of_date,
+                  training_window_start, parameters: str, settings: GateSettings, pinned: str | None,
+                  now) -> pd.DataFrame:
+    """segment_models after this build: the previous rows, the candidate registered, the gate applied."""
+    registry = empty_registry() if previous is None or previous.empty else previous.copy()
+    registry = registry[[column for column in COLUMNS if column in registry.columns]]
+    for column, dtype in COLUMNS.items():
+        if column not in registry.columns:
+            registry[column] = pd.Series(dtype=dtype)
+    now = pd.Timestamp(now)
+    versions = centroids["model_version"].unique()
+    if len(versions) != 1:
+        raise RegistryError(
+            f"segment_centroids holds {len(versions)} model versions {sorted(versions)}; it holds the latest fit "
+            "only: rebuild it (dbt build --select segment_scaler+ --vars '{retrain: true}')."
+        )
+    candidate = str(versions[0])
+    if stability is not None and "model_version" in stability.columns:
+        stability = stability[stability["model_version"] == candidate]
+
+    published_rows = registry[registry["status"] == "published"]
+    published = str(published_rows["model_version"].iloc[0]) if len(published_rows) else None
+    published_features = str(published_rows["features"].iloc[0]) if len(published_rows) else None
+
+    if candidate not in set(registry["model_version"]):
+        sizes = centroids.groupby("segment_id")["training_customers"].max()
+        row = {
+            "model_version": candidate, "status": "candidate", "published_by": None, "latest_fit": True,
+            "gate_passed": False,
+            "gate_reason": None, "trained_at": now, "published_at": pd.NaT, "retired_at": pd.NaT,
+            "status_changed_at": now, "training_window_start": pd.Timestamp(training_window_start),
+            "as_of_date": pd.Timestamp(as_of_date), "training_rows": int(sizes.sum()),
+            "n_features": int(len(scaler)), "features": feature_list(scaler), "n_segments": int(len(sizes)),
+            "parameters": parameters, "smallest_segment_share": float(sizes.min() / sizes.sum()),
+            **quality(k_selection, stability),
+        }
+        registry = pd.concat([registry, pd.DataFrame([row])], ignore_index=True) if len(registry) else pd.DataFrame([row])
+
+    index = registry.index[registry["model_version"] == candidate][0]
+    candidate_status = registry.at[index, "status"]
+    if candidate_status == "candidate":
+        # a never-published candidate is (re-)judged every build, so loosening a bar can publish it
+        failures = gate_failures(centroids, scaler, stability, published_features, settings)
+        registry.at[index, "gate_passed"] = not failures
+        reason = "; ".join(failures) if failures else "passed every check"
+        if pinned is not None and pinned != candidate:
+            reason += f"; not published: model_version is pinned to {pinned}"
+        elif failures:
+            reason += f"; scoring stays on {published or 'no version (nothing published yet)'}"
+        registry.at[index, "gate_reason"] = reason
+
+    if pinned is not None:
+        if pinned not in set(registry["model_version"]):
+            raise RegistryError(
+                f"model_version is '{pinned}', which is not a registered model version (registered: "
+                f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
+            )
+        new_published, published_by = pinned, PUBLISHED_BY_PIN
+    elif candidate_status == "candidate" and bool(registry.at[index, "gate_passed"]):
+        new_published, published_by = candidate, PUBLISHED_BY_GATE
+    else:
+        new_published, published_by = published, None
+
+    if new_published is not None and new_published != published:
+        for position in registry.index:
+            version = registry.at[position, "model_version"]
+            if version == new_published:
+                registry.at[position, "status"] = "published"
+                registry.at[position, "published_by"] = published_by
+                registry.at[position, "published_at"] = now
+                registry.at[position, "status_changed_at"] = now
+            elif registry.at[position, "status"] == "published":
+                registry.at[position, "status"] = "retired"
+                registry.at[position, "retired_at"] = now
+                registry.at[position, "status_changed_at"] = now
+    elif new_published is not None and published_by == PUBLISHED_BY_PIN:
+        position = registry.index[registry["model_version"] == new_published][0]
+        registry.at[position, "published_by"] = PUBLISHED_BY_PIN
+    registry["latest_fit"] = registry["model_version"] == candidate
+    registry = registry.sort_values(["trained_at", "model_version"], kind="stable").reset_index(drop=True)
+    return registry.astype(COLUMNS)
+
+
+def published_version(registry: pd.DataFrame, pinned: str | None = None) -> str:
+    """The version scoring uses: the pinned one, else the published one; fails naming the fix."""
+    if pinned is not None:
+        if pinned not in set(registry["model_version"]):
+            raise RegistryError(
+                f"model_version is '{pinned}', which is not a registered model version (registered: "
+                f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
+            )
+        return pinned
+    rows = registry[registry["status"] == "published"]
+    if rows.empty:
+        refused = registry.loc[registry["status"] == "candidate", "gate_reason"].dropna()
+        raise RegistryError(
+            "no model version is published"
+            + (f" (the publish gate refused the candidate: {refused.iloc[-1]})" if len(refused) else "")
+            + ": loosen the publish_gate_* vars, fix the data, or pin a registered version with the model_version var."
+        )
+    return str(rows["model_version"].iloc[0])
+
+
+def retrain_this_build(decision: pd.DataFrame | None) -> bool:
+    """Read segment_retrain_decision (one row): whether the fit models refit this build."""
+    if decision is None or decision.empty:
+        return True
+    return bool(decision["retrain"].iloc[0])
+
+
+def fit_to_keep(retrain_var, decision, session, this):
+    """The previous table of a fit model when this build does not retrain; None when it refits.
+
+    The retrain var (passed through the model's config) true always refits, so selecting a fit model
+    without segment_retrain_decision cannot be held back by an older decision. False follows `decision`
+    (segment_retrain_decision, which the model file refs so dbt orders it first): it retrains on drift
+    when retrain_on_drift says so. Score-only builds leave the latest fit and its evidence as they were;
+    with nothing fitted yet there is nothing to keep, and the error names the fix.
+    """
+    from python_udfs.frames import read_existing, to_pandas
+
+    if _truthy(True if retrain_var is None else retrain_var) or retrain_this_build(to_pandas(decision)):
+        return None
+    existing = read_existing(session, this)
+    if existing is None:
+        raise RegistryError(
+            f"retrain is false but {this} does not exist yet: no model has been fitted; run one build with "
+            "--vars '{retrain: true}' (the default) first."
+        )
+    return existing
+
+
+def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame, centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scaler, centroids) of the version in force, from segment_models and the registry tables.
+
+    segment_models publishes a pinned version, so its published row is the scoring version either way.
+    The frames have segment_scaler's and segment_centroids' columns, for Python models that describe the
+    model customers are scored with (rules, the report's projection).
+    """
+    version = published_version(registry)
+    scaler = scalers[scalers["model_version"] == version].drop(columns="model_version")
+    chosen = centroids[centroids["model_version"] == version]
+    return (scaler.sort_values("feature_position").reset_index(drop=True),
+            chosen.sort_values(["segment_id", "feature_position"]).reset_index(drop=True))

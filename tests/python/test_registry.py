@@ -1,0 +1,108 @@
+"""The publish gate and the registry's status moves (python_udfs.registry), without dbt."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from python_udfs.registry import (
+    GateSettings,
+    RegistryError,
+    gate_failures,
+    next_registry,
+    published_version,
+    scoring_fit,
+)
+
+FEATURES = ["spend", "visits"]
+
+
+def fit(version: str, sizes: list[int], features=FEATURES):
+    centroids = pd.DataFrame([
+        {"model_version": version, "segment_id": segment, "feature_position": position, "feature": feature,
+         "centroid_scaled": float(segment + position), "centroid_value": float(segment), "training_customers": size,
+         "segment_origin_version": version}
+        for segment, size in enumerate(sizes) for position, feature in enumerate(features)])
+    scaler = pd.DataFrame({"feature_position": range(len(features)), "feature": features,
+                           "mean": [0.0] * len(features), "scale": [1.0] * len(features)})
+    return centroids, scaler
+
+
+def stability(version: str, verdicts: list[str]):
+    return pd.DataFrame({"segment_id": range(len(verdicts)), "model_version": version, "verdict": verdicts,
+                         "mean_jaccard": [0.9 if verdict == "stable" else 0.4 for verdict in verdicts]})
+
+
+def step(previous, version, sizes, *, verdicts=None, features=FEATURES, pinned=None, settings=GateSettings(), now="2026-01-01"):
+    centroids, scaler = fit(version, sizes, features)
+    return next_registry(previous, centroids=centroids, scaler=scaler,
+                         stability=stability(version, verdicts or ["stable"] * len(sizes)), k_selection=None,
+                         as_of_date="2025-12-31", training_window_start="2022-01-01", parameters="test",
+                         settings=settings, pinned=pinned, now=now)
+
+
+def status(registry) -> dict:
+    return dict(zip(registry["model_version"], registry["status"]))
+
+
+def test_each_gate_check_names_what_failed():
+    centroids, scaler = fit("v", [95, 5, 0])
+    failures = gate_failures(centroids, scaler, stability("v", ["stable", "unstable", "stable"]), "spend",
+                             GateSettings(min_segment_share=0.1))
+    text = " | ".join(failures)
+    assert "segments [2] have no training customers" in text
+    assert "segment 1 holds 5.00% of the customers (5 of 100), below publish_gate_min_segment_share 10.00%" in text
+    assert "segment 1 is unstable" in text
+    assert "features changed from [spend] to [spend,visits]" in text
+    assert gate_failures(centroids.query("segment_id < 2"), scaler, None, "spend,visits", GateSettings(0.01)) == []
+    allowed = GateSettings.from_config(0.01, ["stable"], "true", allow_unstable=True)
+    assert allowed.allowed_verdicts == ("stable", "unstable") and allowed.allow_feature_change
+    with pytest.raises(RegistryError, match="publish_gate_min_segment_share is 2"):
+        GateSettings.from_config(2, ["stable"], False)
+    with pytest.raises(RegistryError, match=r"publish_gate_allowed_verdicts names \['shaky'\]"):
+        GateSettings.from_config(0.01, ["shaky"], False)
+
+
+def test_publish_refuse_pin_and_a_rollback_that_sticks():
+    first = step(None, "v1", [60, 40])
+    assert status(first) == {"v1": "published"} and first["published_by"][0] == "publish_gate"
+    # a candidate with a 2 % segment is refused; v1 keeps scoring
+    refused = step(first, "v2", [60, 38, 2], settings=GateSettings(min_segment_share=0.05), now="2026-01-02")
+    assert status(refused) == {"v1": "published", "v2": "candidate"}
+    reason = refused.set_index("model_version").at["v2", "gate_reason"]
+    assert "below publish_gate_min_segment_share" in reason and "scoring stays on v1" in reason
+    assert published_version(refused) == "v1"
+    # loosening the bar publishes the same candidate on the next build
+    loosened = step(refused, "v2", [60, 38, 2], settings=GateSettings(min_segment_share=0.01), now="2026-01-03")
+    assert status(loosened) == {"v1": "retired", "v2": "published"}
+    # pin v1: rolled back; the pin's candidate is judged but not published
+    pinned = step(loosened, "v3", [50, 50], pinned="v1", now="2026-01-04")
+    assert status(pinned) == {"v1": "published", "v2": "retired", "v3": "candidate"}
+    assert pinned.set_index("model_version").at["v1", "published_by"] == "pinned by var model_version"
+    assert "not published: model_version is pinned to v1" in pinned.set_index("model_version").at["v3", "gate_reason"]
+    # without the pin, refitting v2 (retired) does not undo the rollback; a new passing candidate does publish
+    again = step(pinned, "v2", [60, 38, 2], settings=GateSettings(min_segment_share=0.01), now="2026-01-05")
+    assert published_version(again) == "v1" and status(again)["v2"] == "retired"
+    assert again["latest_fit"].tolist() == [m == "v2" for m in again["model_version"]]
+    assert published_version(step(again, "v3", [50, 50], now="2026-01-06")) == "v3"
+
+
+def test_feature_changes_need_the_allow_var_and_unknown_pins_fail():
+    first = step(None, "v1", [60, 40])
+    other = step(first, "v2", [60, 40], features=["spend", "tenure"])
+    assert status(other)["v2"] == "candidate" and "features changed" in other["gate_reason"].iloc[-1]
+    allowed = step(first, "v2", [60, 40], features=["spend", "tenure"], settings=GateSettings(allow_feature_change=True))
+    assert published_version(allowed) == "v2"
+    with pytest.raises(RegistryError, match=r"model_version is 'v9', which is not a registered model version \(registered: \['v1'\]\)"):
+        step(first, "v1", [60, 40], pinned="v9")
+
+
+def test_nothing_published_fails_naming_the_fix_and_scoring_fit_picks_the_published_version():
+    refused = step(None, "v1", [199, 1])
+    with pytest.raises(RegistryError, match="no model version is published .*below publish_gate_min_segment_share"):
+        published_version(refused)
+    registry = step(refused, "v2", [60, 40])
+    scalers = pd.concat([fit(version, [1])[1].assign(model_version=version) for version in ("v1", "v2")])
+    centroids = pd.concat([fit("v1", [199, 1])[0], fit("v2", [60, 40])[0]])
+    scaler, chosen = scoring_fit(registry, scalers, centroids)
+    assert set(chosen["model_version"]) == {"v2"} and list(scaler.columns) == ["feature_position", "feature", "mean", "scale"]
