@@ -1,6 +1,7 @@
 """Bootstrap stability of the fitted segments (Hennig's clusterboot): per segment the mean best-match
 Jaccard over resamples and a verdict, with the adjusted Rand index and the inertia spread across starts."""
 
+from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import to_pandas
 from python_udfs.segmentation import centroids_from_table, nearest_centroid, standardize
 from python_udfs.stability import bootstrap_stability
@@ -8,7 +9,12 @@ from python_udfs.stability import bootstrap_stability
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    customers = fit_customers(dbt.ref("customer_features"), SampleSettings.checked(
+        threshold=dbt.config.get("fit_sample_threshold"),
+        size=dbt.config.get("fit_sample_size"),
+        strata=dbt.config.get("fit_sample_strata"),
+        random_state=dbt.config.get("random_state"),
+    )).frame
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")
     scaled = standardize(customers, scaler)
@@ -22,6 +28,7 @@ def model(dbt, session):
         random_state=int(dbt.config.get("random_state")),
         n_init=int(dbt.config.get("stability_n_init")),
         n_starts=int(dbt.config.get("stability_random_starts")),
+        minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
     )
     table.insert(1, "model_version", centroids["model_version"].iloc[0])
     return table
