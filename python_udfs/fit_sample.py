@@ -11,9 +11,13 @@ rows cross from the warehouse into Python. The sample is
   so the same data and seed give the same sample, hence the same model version, on every engine that has md5;
   and a customer's draw does not depend on which other customers exist.
 
-The query is built with ibis and compiled to the warehouse's dialect, then run by the warehouse on the
-relation dbt hands the model (a DuckDB relation today), in the spirit of `frames.to_pandas`. Two statements
-run: one counting customers per stratum (a few rows come back) and the sample itself.
+The query is an ibis expression over an unbound table with the relation's columns, compiled to SQL and run
+by the warehouse on the relation dbt hands the model, reading it under the name `fit_population`. Two
+statements run: one counting customers per stratum (a few rows come back) and the sample itself. Today that
+relation is DuckDB's (dbt-duckdb; a pandas frame, as in tests, is read by in-process DuckDB). The expression
+uses only row_number, md5 and CASE, which ibis compiles for Snowflake, BigQuery, Spark and PostgreSQL too;
+running it there (a temporary view and the session's sql()) is the part not wired up yet, as the Python models
+of those warehouses need a hosted platform (see issue 5).
 """
 
 from __future__ import annotations
