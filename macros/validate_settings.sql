@@ -96,6 +96,8 @@
         {{ exceptions.raise_compiler_error("distribution_bins is " ~ dbt_segments.shown(var('distribution_bins')) ~ ": set the distribution_bins var to a whole number of histogram bins >= 1, e.g. 20.") }}
     {%- endif -%}
 
+    {%- do dbt_segments.validate_fit_sample_settings(columns) -%}
+
     {#- a pinned model version must be a registered one (issue 4: segment_models lists every fitted version) -#}
     {%- set pinned = var('model_version', none) -%}
     {%- if pinned is not none -%}
@@ -120,6 +122,36 @@
         {{ exceptions.raise_compiler_error("publish_gate_allowed_verdicts names " ~ dbt_segments.shown(verdict) ~ ": list verdicts of segment_stability (stable, doubtful, unstable).") }}
     {%- endfor -%}
     {{ return('select 1') }}
+{% endmacro %}
+
+{#- Issue 5 (scale): the fit sample and the MiniBatchKMeans threshold. Whole numbers >= 1; the sample no
+    larger than the threshold above which it is drawn (else the "sample" of a population just above the
+    threshold would be all of it) and larger than every K it must fit; the strata a real column. -#}
+{% macro validate_fit_sample_settings(columns) %}
+    {%- for name in ['fit_sample_threshold', 'fit_sample_size', 'minibatch_threshold'] -%}
+        {%- set value = dbt_segments.whole_number(var(name)) -%}
+        {%- if value is none or value < 1 -%}
+            {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(var(name)) ~ ": set the " ~ name ~ " var to a whole number of customers >= 1.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set size = dbt_segments.whole_number(var('fit_sample_size')) -%}
+    {%- set threshold = dbt_segments.whole_number(var('fit_sample_threshold')) -%}
+    {%- if size > threshold -%}
+        {{ exceptions.raise_compiler_error("fit_sample_size is " ~ size ~ ", above fit_sample_threshold " ~ threshold ~ ": a sample cannot be larger than the population it is drawn from; set fit_sample_size <= fit_sample_threshold.") }}
+    {%- endif -%}
+    {%- set n_segments = dbt_segments.whole_number(var('n_segments')) -%}
+    {%- set largest_k = [n_segments or 0, dbt_segments.whole_number(dbt_segments.list_var('segment_k_range')[1])] | max -%}
+    {%- if size <= largest_k -%}
+        {{ exceptions.raise_compiler_error("fit_sample_size is " ~ size ~ ", too small to fit " ~ largest_k ~ " segments (n_segments / segment_k_range): set fit_sample_size above " ~ largest_k ~ ", e.g. 200000.") }}
+    {%- endif -%}
+    {%- set strata = var('fit_sample_strata') -%}
+    {%- if strata is not none -%}
+        {%- if strata is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', strata) -%}
+            {{ exceptions.raise_compiler_error("fit_sample_strata is " ~ dbt_segments.shown(strata) ~ ", which is not a column name: set it to a column of customer_features with few values (e.g. rfm_label), or to null for a simple random sample.") }}
+        {%- elif columns and strata | lower not in columns -%}
+            {{ exceptions.raise_compiler_error("fit_sample_strata names '" ~ strata ~ "', which customer_features does not have: choose one of " ~ (columns | sort | join(', ')) ~ " (e.g. rfm_label) in the fit_sample_strata var, or null for a simple random sample.") }}
+        {%- endif -%}
+    {%- endif -%}
 {% endmacro %}
 
 {#- A list var as a list: a list, or the text of one (from --vars or a yml config), or comma-separated text. -#}

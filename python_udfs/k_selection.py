@@ -32,7 +32,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
-from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.segmentation import SegmentationConfigError, kmeans_estimator
 from python_udfs.threads import single_threaded
 
 METRICS = (
@@ -137,6 +137,7 @@ def select_k(
     gap_reference_sets: int = 10,
     gap_sample_size: int = 5000,
     gap_n_init: int = 3,
+    minibatch_threshold: int | None = None,
 ) -> KSelection:
     """Score every K of `k_range` (and `fixed_k`, if set outside it) and choose K by the documented rule."""
     n_rows = len(scaled)
@@ -160,7 +161,8 @@ def select_k(
     inertias, silhouettes, davies_bouldin, calinski_harabasz = {}, {}, {}, {}
     silhouette_n = min(n_rows, silhouette_sample_size)
     for k in ks:
-        kmeans = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state).fit(scaled)
+        # the same estimator segment_centroids fits, so the K chosen here is the K of the deployed algorithm
+        kmeans = kmeans_estimator(k, n_rows, random_state, n_init, minibatch_threshold).fit(scaled)
         labels = kmeans.labels_
         inertias[k] = float(kmeans.inertia_)
         if len(np.unique(labels)) < 2:  # degenerate data: every customer in one segment

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.preprocessing import StandardScaler
 
 
@@ -235,13 +235,33 @@ def candidate_ks(n_rows: int, n_segments: int | None, k_range: tuple[int, int]) 
     return candidates
 
 
-def fit_segments(scaled: np.ndarray, n_segments: int, random_state: int = 42, n_init: int = 10) -> SegmentModel:
-    """Fit K-Means (k-means++, n_init starts, fixed seed) with K = n_segments.
+MINIBATCH_SIZE = 4096
+
+
+def kmeans_estimator(n_clusters: int, n_rows: int, random_state: int, n_init: int,
+                     minibatch_threshold: int | None = None) -> KMeans | MiniBatchKMeans:
+    """K-Means (k-means++, n_init starts, fixed seed), or MiniBatchKMeans when more than
+    `minibatch_threshold` rows are fitted (issue 5): its cost per iteration does not grow with the rows.
+
+    None (the default) always gives K-Means, as every fit did before the threshold existed.
+    """
+    if minibatch_threshold is not None and n_rows > int(minibatch_threshold):
+        # 4096 rows a batch (scikit-learn's default is 1024): each centre update averages over more customers;
+        # with the fixed seed the result is reproducible either way
+        return MiniBatchKMeans(n_clusters=n_clusters, init="k-means++", n_init=n_init, random_state=random_state,
+                               batch_size=MINIBATCH_SIZE)
+    return KMeans(n_clusters=n_clusters, init="k-means++", n_init=n_init, random_state=random_state)
+
+
+def fit_segments(scaled: np.ndarray, n_segments: int, random_state: int = 42, n_init: int = 10,
+                 minibatch_threshold: int | None = None) -> SegmentModel:
+    """Fit K-Means (k-means++, n_init starts, fixed seed) with K = n_segments; MiniBatchKMeans above
+    `minibatch_threshold` rows.
 
     K itself is chosen upstream: an explicit n_segments var, or segment_k_selection for auto.
     """
     candidate_ks(len(scaled), n_segments, (n_segments, n_segments))
-    kmeans = KMeans(n_clusters=n_segments, init="k-means++", n_init=n_init, random_state=random_state).fit(scaled)
+    kmeans = kmeans_estimator(n_segments, len(scaled), random_state, n_init, minibatch_threshold).fit(scaled)
     sizes = np.bincount(kmeans.labels_, minlength=n_segments)
     centers = kmeans.cluster_centers_.astype(np.float64)
     # largest first; equal sizes ordered by their centroid coordinates so the order never depends on luck

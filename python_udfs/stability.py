@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.segmentation import SegmentationConfigError, kmeans_estimator
 from python_udfs.threads import single_threaded
 
 STABLE_JACCARD = 0.75
@@ -63,6 +62,7 @@ def bootstrap_stability(
     random_state: int = 42,
     n_init: int = 3,
     n_starts: int = 10,
+    minibatch_threshold: int | None = None,
 ) -> pd.DataFrame:
     """One row per segment: mean/min Jaccard, verdict, mean ARI, and the inertia spread across random starts.
 
@@ -82,7 +82,8 @@ def bootstrap_stability(
     rand_indices = np.zeros(n_bootstrap)
     for b in range(n_bootstrap):
         drawn = rng.integers(0, n_rows, size=n_rows)
-        kmeans = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=random_state + 1 + b)
+        # the deployed algorithm (MiniBatchKMeans above minibatch_threshold rows) is the one whose stability counts
+        kmeans = kmeans_estimator(k, n_rows, random_state + 1 + b, n_init, minibatch_threshold)
         kmeans.fit(scaled[drawn])
         # compare on each resampled customer once (duplicates would weight them twice)
         present = np.unique(drawn)
@@ -91,7 +92,7 @@ def bootstrap_stability(
         jaccards[b] = best_match_jaccard(labels[present], resample_labels, k)
 
     start_inertias = np.array([
-        KMeans(n_clusters=k, init="k-means++", n_init=1, random_state=random_state + start).fit(scaled).inertia_
+        kmeans_estimator(k, n_rows, random_state + start, 1, minibatch_threshold).fit(scaled).inertia_
         for start in range(n_starts)
     ])
     sizes = np.bincount(labels, minlength=k)

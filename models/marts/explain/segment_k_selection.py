@@ -1,6 +1,7 @@
 """Score every K of segment_k_range (inertia + elbow, silhouette, Davies-Bouldin, Calinski-Harabasz, gap
 statistic) and mark the K the documented rule chooses; `n_segments: auto` fits that K."""
 
+from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import to_pandas
 from python_udfs.k_selection import select_k
 from python_udfs.registry import fit_to_keep
@@ -13,7 +14,12 @@ def model(dbt, session):
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
-    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    customers = fit_customers(dbt.ref("customer_features"), SampleSettings.checked(
+        threshold=dbt.config.get("fit_sample_threshold"),
+        size=dbt.config.get("fit_sample_size"),
+        strata=dbt.config.get("fit_sample_strata"),
+        random_state=dbt.config.get("random_state"),
+    )).frame
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     n_segments, k_range = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
     selection = select_k(
@@ -26,5 +32,6 @@ def model(dbt, session):
         gap_reference_sets=int(dbt.config.get("gap_reference_sets")),
         gap_sample_size=int(dbt.config.get("gap_sample_size")),
         gap_n_init=int(dbt.config.get("gap_n_init")),
+        minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
     )
     return selection.table

@@ -1,6 +1,7 @@
 """Bootstrap stability of the fitted segments (Hennig's clusterboot): per segment the mean best-match
 Jaccard over resamples and a verdict, with the adjusted Rand index and the inertia spread across starts."""
 
+from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import to_pandas
 from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import centroids_from_table, nearest_centroid, standardize
@@ -13,7 +14,12 @@ def model(dbt, session):
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
-    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    customers = fit_customers(dbt.ref("customer_features"), SampleSettings.checked(
+        threshold=dbt.config.get("fit_sample_threshold"),
+        size=dbt.config.get("fit_sample_size"),
+        strata=dbt.config.get("fit_sample_strata"),
+        random_state=dbt.config.get("random_state"),
+    )).frame
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")
     scaled = standardize(customers, scaler)
@@ -27,6 +33,7 @@ def model(dbt, session):
         random_state=int(dbt.config.get("random_state")),
         n_init=int(dbt.config.get("stability_n_init")),
         n_starts=int(dbt.config.get("stability_random_starts")),
+        minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
     )
     table.insert(1, "model_version", centroids["model_version"].iloc[0])
     return table

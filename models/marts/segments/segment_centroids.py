@@ -3,6 +3,7 @@
 Segment keys survive a retrain: the new centroids are matched to the ones this table held before.
 """
 
+from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import read_existing, to_pandas
 from python_udfs.k_selection import chosen_k_from_table
 from python_udfs.registry import fit_to_keep
@@ -22,7 +23,13 @@ def model(dbt, session):
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
-    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    # the customers segment_scaler was fitted on: all, or the same seeded stratified sample
+    customers = fit_customers(dbt.ref("customer_features"), SampleSettings.checked(
+        threshold=dbt.config.get("fit_sample_threshold"),
+        size=dbt.config.get("fit_sample_size"),
+        strata=dbt.config.get("fit_sample_strata"),
+        random_state=dbt.config.get("random_state"),
+    )).frame
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     n_segments, _ = parse_n_segments(dbt.config.get("n_segments"), dbt.config.get("segment_k_range"))
     if n_segments is None:  # auto: the K segment_k_selection chose by its documented rule
@@ -33,6 +40,7 @@ def model(dbt, session):
         n_segments=n_segments,
         random_state=random_state,
         n_init=int(dbt.config.get("kmeans_n_init")),
+        minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
     )
     # a retrain keeps the key (and so the name) of every segment it did not really change
     fitted = keep_previous_keys(fitted, scaler, read_existing(session, dbt.this),

@@ -1,6 +1,6 @@
 """Fit the standard scaler of the segmentation: one row per clustering feature (mean, scale)."""
 
-from python_udfs.frames import to_pandas
+from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import candidate_ks, check_features, fit_scaler, parse_n_segments
 
@@ -11,7 +11,13 @@ def model(dbt, session):
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
-    customers = to_pandas(dbt.ref("customer_features"), order_by="customer_id")
+    # every customer, or above fit_sample_threshold a stratified sample drawn in the warehouse
+    customers = fit_customers(dbt.ref("customer_features"), SampleSettings.checked(
+        threshold=dbt.config.get("fit_sample_threshold"),
+        size=dbt.config.get("fit_sample_size"),
+        strata=dbt.config.get("fit_sample_strata"),
+        random_state=dbt.config.get("random_state"),
+    )).frame
     features = check_features(customers, dbt.config.get("segment_features"))
     # K is checked against the data here, not only when fitting, so a K the data cannot support leaves
     # the published scaler and centroids together as they were
