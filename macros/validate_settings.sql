@@ -108,6 +108,11 @@
             {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which segment_centroids does not hold (it has " ~ versions ~ "): pin one of those in the model_version var, or set it to null to score with the model the build fits.") }}
         {%- endif -%}
     {%- endif -%}
+
+    {#- issue 5: the column mappings of a project installing the package (raw_<table>_columns) -#}
+    {%- for table_name in ['customers', 'transactions', 'events', 'support_tickets'] -%}
+        {%- do dbt_segments.raw_column_mapping(table_name) -%}
+    {%- endfor -%}
     {{ return('select 1') }}
 {% endmacro %}
 

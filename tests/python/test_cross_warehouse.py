@@ -254,3 +254,101 @@ def test_spark_labels_and_features_equal_duckdb(duckdb_build, spark_build):
     reference_features = duckdb_table(database, "select * from customer_features order by customer_id")
     # Spark divides decimals to 6 decimal places (avg_order_value: 137.54617 against DuckDB's 137.54617021...)
     assert_features_match(reference_features, features, "spark", tolerance=SPARK_TOLERANCE)
+
+
+# ------------------------------------------------------------- a consumer project installing the package
+# integration_tests/consumer/ is a shop's own dbt project: packages.yml `local: ../../`, its raw Parquet
+# exports named crm_clients, order_lines, ... with its own column names (client_ref, order_ts, ...), mapped
+# by the package's raw_<table>_table and raw_<table>_columns vars in its dbt_project.yml, and the explain,
+# report and scoring-detail marts switched off. Built from the same demo data as the plain build above, its
+# feature and segment marts must be equal to the plain build's, row for row and exactly.
+
+import yaml  # noqa: E402
+
+CONSUMER = INTEGRATION / "consumer"
+CONSUMER_MARTS = {"customer_features": "customer_id", "customer_rfm": "customer_id",
+                  "customer_segments": "customer_id", "segment_profiles": "segment_id",
+                  "segment_centroids": "segment_id, feature_position", "segment_scaler": "feature_position"}
+CONSUMER_LEFT_OUT = ["segment_stability", "segment_drivers", "segment_rules", "customer_rule_segments",
+                     "segment_algorithm_comparison", "segment_projection", "segment_feature_distribution",
+                     "customer_segment_scores", "segment_distance_profile"]
+
+
+def consumer_package_vars() -> dict:
+    return yaml.safe_load((CONSUMER / "dbt_project.yml").read_text())["vars"]["dbt_segments"]
+
+
+def write_consumer_raw(raw: Path, out: Path) -> None:
+    """The demo's raw files as the consumer's exports: its file names, its column names, another column order."""
+    package_vars = consumer_package_vars()
+    out.mkdir()
+    with duckdb.connect() as connection:
+        for table in RAW_TABLES:
+            mapping = package_vars.get(f"raw_{table}_columns", {})
+            columns = [row[0] for row in connection.sql(f"describe select * from read_parquet('{raw / table}.parquet')").fetchall()]
+            renamed = ", ".join(f'"{column}" as "{mapping.get(column, column)}"' for column in reversed(columns))
+            connection.execute(f"copy (select {renamed} from read_parquet('{raw / table}.parquet')) "
+                               f"to '{out / package_vars[f'raw_{table}_table']}.parquet'")
+
+
+def run_consumer_dbt(workdir: Path, database: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "DBT_PROFILES_DIR": str(CONSUMER), "SEGMENTS_DUCKDB_PATH": str(database)}
+    paths = [] if args[0] == "deps" else ["--target-path", str(workdir / "target_consumer")]
+    command = [DBT, *args, *paths, "--log-path", str(workdir / "logs_consumer")]
+    result = subprocess.run(command, cwd=CONSUMER, env=environment, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        pytest.fail(f"dbt {' '.join(args)} in the consumer project failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def consumer_build(duckdb_build):
+    """The consumer project built on DuckDB from the plain build's data under the consumer's names."""
+    workdir, raw, _ = duckdb_build
+    consumer_raw = workdir / "shop_raw"
+    write_consumer_raw(raw, consumer_raw)
+    database = workdir / "shop.duckdb"
+    run_consumer_dbt(workdir, database, "deps")
+    run_consumer_dbt(workdir, database, "build", "--vars", json.dumps({"raw_data_path": str(consumer_raw)}))
+    return workdir, consumer_raw, database
+
+
+def test_consumer_raw_data_really_uses_other_names(consumer_build):
+    _, consumer_raw, _ = consumer_build
+    assert sorted(path.stem for path in consumer_raw.iterdir()) == ["crm_clients", "helpdesk_tickets", "order_lines", "web_events"]
+    columns = duckdb.sql(f"describe select * from read_parquet('{consumer_raw / 'order_lines.parquet'}')").df()["column_name"].tolist()
+    assert "client_ref" in columns and "order_ts" in columns
+    assert "customer_id" not in columns and "ordered_at" not in columns
+
+
+def test_consumer_project_builds_the_same_marts_as_the_plain_build(duckdb_build, consumer_build):
+    _, _, reference_database = duckdb_build
+    _, _, consumer_database = consumer_build
+    for mart, key in CONSUMER_MARTS.items():
+        select = f"select * exclude (scored_at) from {mart}" if mart == "customer_segments" else f"select * from {mart}"
+        reference = duckdb_table(reference_database, f"{select} order by {key}")
+        consumer = duckdb_table(consumer_database, f"{select} order by {key}")
+        assert len(reference) > 0, mart
+        pd.testing.assert_frame_equal(consumer, reference, check_exact=True, obj=mart)
+    sizes = duckdb_table(consumer_database, "select sum(customers) as customers from shop_segment_sizes")
+    assert sizes["customers"][0] == CUSTOMERS
+
+
+def test_consumer_leaves_out_the_marts_its_vars_switch_off(duckdb_build, consumer_build):
+    _, _, reference_database = duckdb_build
+    _, _, consumer_database = consumer_build
+    built = set(duckdb_table(consumer_database, "select table_name from information_schema.tables")["table_name"])
+    reference = set(duckdb_table(reference_database, "select table_name from information_schema.tables")["table_name"])
+    assert set(CONSUMER_LEFT_OUT) <= reference
+    assert not set(CONSUMER_LEFT_OUT) & built
+    assert {"segment_k_selection", "shop_segment_sizes"} <= built
+
+
+def test_consumer_column_mapping_to_a_column_the_package_lacks_names_the_fix(consumer_build, tmp_path):
+    workdir, consumer_raw, _ = consumer_build
+    result = run_consumer_dbt(workdir, tmp_path / "bad.duckdb", "run", "--select", "stg_raw__transactions", "--vars",
+                              json.dumps({"raw_data_path": str(consumer_raw),
+                                          "raw_transactions_columns": {"customer": "client_ref"}}), check=False)
+    assert result.returncode != 0
+    assert "raw_transactions_columns maps ['customer']" in result.stdout
+    assert "its keys are this package's column names" in result.stdout
