@@ -214,7 +214,8 @@ def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_buil
 
 
 # ------------------------------------------------------------------------- Spark (SEGMENTS_TEST_SPARK=0 skips it)
-# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 140 s on 2 cores, most of it
+# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 140 s on 2 cores (the contract
+# marts add about 45 s of it), most of it
 # JVM and job start-up. The marts with contracts are built there too: their text columns are declared with
 # a per-adapter type (`string` on Spark, whose `varchar` needs a length) and their tables are parquet
 # (integration_tests/dbt_project.yml: not_null constraints need Delta Lake). Data tests are left out (an
