@@ -5,8 +5,9 @@ The integration project (integration_tests/, which installs this package with `l
 builds everything on DuckDB from a small demo (1,500 customers), fit included. PostgreSQL cannot run
 the dbt Python models, so the test exports the DuckDB fit (segment_scaler, segment_centroids) into
 tables of the same names and loads the raw files as tables -- in schema `shop` under other names, as a
-consumer's would be, pointed at by the package's source vars (raw_schema, raw_<table>_table); then the
-same `dbt build` runs on PostgreSQL with the two Python models excluded.
+consumer's would be, some columns renamed too, pointed at by the package's source vars (raw_schema,
+raw_<table>_table, raw_<table>_columns); then the same `dbt build` runs on PostgreSQL (and Spark) with the
+two Python models excluded. A consumer dbt project (integration_tests/consumer/) is built on DuckDB too.
 
 Checked: every customer gets the same segment as on DuckDB, and every feature of customer_features
 matches DuckDB's within a relative 1e-9 (absolute 1e-9 near 0): the engines sum doubles in different
@@ -39,6 +40,21 @@ CUSTOMERS = 1500
 RAW_SCHEMA = "shop"
 RAW_TABLE_NAMES = {"customers": "crm_customers", "transactions": "order_lines", "events": "web_events",
                    "support_tickets": "helpdesk_tickets"}
+# ... and some of their columns under other names too: the package's column-mapping vars (raw_<table>_columns)
+RAW_COLUMN_NAMES = {"customers": {"customer_id": "client_ref"},
+                    "transactions": {"customer_id": "client_ref", "ordered_at": "order_ts", "unit_price": "price_each"},
+                    "events": {"occurred_at": "event_ts"}}
+SOURCE_VARS = {"raw_schema": RAW_SCHEMA,
+               **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()},
+               **{f"raw_{table}_columns": mapping for table, mapping in RAW_COLUMN_NAMES.items()}}
+
+
+def renamed_raw_select(raw: Path, table: str) -> str:
+    """The demo's raw file as the consumer's table: its columns under the RAW_COLUMN_NAMES names."""
+    mapping = RAW_COLUMN_NAMES.get(table, {})
+    renames = ", ".join(f"{ours} as {theirs}" for ours, theirs in mapping.items())
+    return f"select * rename ({renames}) from read_parquet('{raw / table}.parquet')" if renames else \
+        f"select * from read_parquet('{raw / table}.parquet')"
 FIT_TABLES = ("segment_scaler", "segment_centroids")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
@@ -88,13 +104,11 @@ def postgres_build(duckdb_build):
     server, stop = start_postgres()
     try:
         for table in RAW_TABLES:
-            load_postgres_table(server, RAW_SCHEMA, RAW_TABLE_NAMES[table],
-                                f"select * from read_parquet('{raw / table}.parquet')")
+            load_postgres_table(server, RAW_SCHEMA, RAW_TABLE_NAMES[table], renamed_raw_select(raw, table))
         for table in FIT_TABLES:
             load_postgres_table(server, "analytics", table, f"select * from source.main.{table}", attach=database)
-        source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
         run_integration_dbt(workdir, "postgres", "build", "--exclude", *NOT_ON_OTHER_ENGINES,
-                            "--vars", json.dumps(source_vars), env=server.env)
+                            "--vars", json.dumps(SOURCE_VARS), env=server.env)
         yield server
     finally:
         stop()
@@ -237,13 +251,12 @@ def spark_build(duckdb_build):
     workdir, raw, database = duckdb_build
     spark_dir = workdir / "spark"
     spark_dir.mkdir()
-    tables = {f"{RAW_SCHEMA}.{RAW_TABLE_NAMES[table]}": (f"select * from read_parquet('{raw / table}.parquet')", None)
+    tables = {f"{RAW_SCHEMA}.{RAW_TABLE_NAMES[table]}": (renamed_raw_select(raw, table), None)
               for table in RAW_TABLES}
     tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
     load_spark_tables(spark_dir, tables)
-    source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
     run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS, "--exclude", FIXTURES, *FIT_TABLES,
-                        *LATER_PYTHON_STAGES, "--vars", json.dumps(source_vars),
+                        *LATER_PYTHON_STAGES, "--vars", json.dumps(SOURCE_VARS),
                         env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
     return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores",
                                          *(f"analytics.{mart}" for mart in CONTRACT_MARTS)])
