@@ -121,6 +121,11 @@
     {%- for verdict in dbt_segments.list_var('publish_gate_allowed_verdicts') if verdict not in ['stable', 'doubtful', 'unstable'] -%}
         {{ exceptions.raise_compiler_error("publish_gate_allowed_verdicts names " ~ dbt_segments.shown(verdict) ~ ": list verdicts of segment_stability (stable, doubtful, unstable).") }}
     {%- endfor -%}
+
+    {#- issue 5: the column mappings of a project installing the package (raw_<table>_columns) -#}
+    {%- for table_name in ['customers', 'transactions', 'events', 'support_tickets'] -%}
+        {%- do dbt_segments.raw_column_mapping(table_name) -%}
+    {%- endfor -%}
     {{ return('select 1') }}
 {% endmacro %}
 

@@ -9,15 +9,15 @@ with source as (
 renamed as (
 
     select
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(email as {{ dbt.type_string() }}) as email,
-        cast(full_name as {{ dbt.type_string() }}) as full_name,
-        cast(signup_date as {{ dbt.type_string() }}) as signup_date_text,
-        cast(country as {{ dbt.type_string() }}) as country,
-        cast(city as {{ dbt.type_string() }}) as city,
-        cast(birth_year as {{ dbt.type_int() }}) as birth_year,
-        cast(acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(plan as {{ dbt.type_string() }}) as plan
+        cast({{ dbt_segments.raw_column('customers', 'customer_id') }} as {{ dbt.type_string() }}) as customer_id,
+        cast({{ dbt_segments.raw_column('customers', 'email') }} as {{ dbt.type_string() }}) as email,
+        cast({{ dbt_segments.raw_column('customers', 'full_name') }} as {{ dbt.type_string() }}) as full_name,
+        cast({{ dbt_segments.raw_column('customers', 'signup_date') }} as {{ dbt.type_string() }}) as signup_date_text,
+        cast({{ dbt_segments.raw_column('customers', 'country') }} as {{ dbt.type_string() }}) as country,
+        cast({{ dbt_segments.raw_column('customers', 'city') }} as {{ dbt.type_string() }}) as city,
+        cast({{ dbt_segments.raw_column('customers', 'birth_year') }} as {{ dbt.type_int() }}) as birth_year,
+        cast({{ dbt_segments.raw_column('customers', 'acquisition_channel') }} as {{ dbt.type_string() }}) as acquisition_channel,
+        cast({{ dbt_segments.raw_column('customers', 'plan') }} as {{ dbt.type_string() }}) as plan
 
     from source
 

@@ -9,10 +9,10 @@ with source as (
 renamed as (
 
     select
-        cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
-        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(created_at as {{ dbt.type_string() }}) as created_at_text,
-        cast(ticket_type as {{ dbt.type_string() }}) as ticket_type
+        cast({{ dbt_segments.raw_column('support_tickets', 'ticket_id') }} as {{ dbt.type_string() }}) as ticket_id,
+        cast({{ dbt_segments.raw_column('support_tickets', 'customer_id') }} as {{ dbt.type_string() }}) as customer_id,
+        cast({{ dbt_segments.raw_column('support_tickets', 'created_at') }} as {{ dbt.type_string() }}) as created_at_text,
+        cast({{ dbt_segments.raw_column('support_tickets', 'ticket_type') }} as {{ dbt.type_string() }}) as ticket_type
 
     from source
 
