@@ -12,8 +12,10 @@ Expected values come from the customer_segments tables before and after, pandas 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 
 import duckdb
@@ -311,3 +313,29 @@ def test_segments_below_the_minimum_size_are_not_named_in_the_export(scenario):
     # with the default minimum, the previous segments of day 2's movers were shown
     assert two.export["previous_segment_id"].notna().sum() >= 50
     assert export["previous_segment_id"].isna().all()
+
+
+BAD_SETTINGS = [
+    ({"transitions_from_at": "2026-01-02", "transitions_to_at": "2026-01-01"},
+     "transitions_from_at (2026-01-02 00:00:00) is not before transitions_to_at (2026-01-01 00:00:00)"),
+    ({"export_min_segment_size": 0}, "export_min_segment_size is 0: set it to a whole number of customers >= 1"),
+    ({"history_observed_at": "yesterday"}, "history_observed_at is \"yesterday\": set it to a UTC time"),
+    ({}, "SEGMENT_EXPORT_EMAIL_SALT) contains a quote"),
+]
+
+
+def test_bad_history_settings_stop_the_build_before_anything_is_recorded(scenario):
+    build = scenario.build
+    runs_before = build.query("select * from segment_membership_runs")
+    command, env = dbt_command(build, "build", "--select", "segment_membership_history+")
+    arguments = [[*command[1:-1], json.dumps({"raw_data_path": str(build.raw_dir), **bad})] for bad, _ in BAD_SETTINGS]
+    # the salt is checked last, so only the invocation without other bad settings reaches it
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tests" / "python" / "dbt_many.py")],
+                            input=json.dumps(arguments), cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            env={**env, "SEGMENT_EXPORT_EMAIL_SALT": "it's"})
+    assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]
+    outcomes = json.loads(result.stdout.rsplit("@@OUTCOMES@@", 1)[1])
+    for (bad, expected), outcome in zip(BAD_SETTINGS, outcomes):
+        assert not outcome["success"], bad
+        assert expected in outcome["log"], (bad, outcome["log"][-2000:])
+    pd.testing.assert_frame_equal(runs_before, build.query("select * from segment_membership_runs"))
