@@ -25,9 +25,11 @@ runs as (
 
 end_time as (
 
-    select
-        {% if to_at is not none %}{{ dbt_segments.timestamp_literal(to_at) }}{% else %}max(observed_at){% endif %} as to_at
-    from runs
+    {% if to_at is not none %}
+    select {{ dbt_segments.timestamp_literal(to_at) }} as to_at
+    {% else %}
+    select max(observed_at) as to_at from runs
+    {% endif %}
 
 ),
 
