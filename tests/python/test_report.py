@@ -184,10 +184,10 @@ def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, dem
     assert demo_report.charts["chart-projection"]["marks"] == sampled  # every customer and centroid is a point
     for name in profiles["segment_name"]:
         assert name in demo_report.text
-    # the demo has every card field (rules, actions, KPIs from the seed); drift and movement are left out
+    # the demo has every card field (rules, actions, KPIs from the seed); drift is left out
     assert "Not available yet" not in demo_report.text
     assert "Stability" in demo_report.text
-    assert "Segment movement" not in demo_report.text  # and, by the chart set above, no drift chart
+    assert "Segment movement" in demo_report.text  # and, by the chart set above, no drift chart
 
 
 def test_later_stage_tables_render_when_present(later_stage_report, demo_build):
