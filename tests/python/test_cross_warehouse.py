@@ -240,6 +240,8 @@ def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_buil
 
 SPARK_TOLERANCE = 1e-6
 SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
+# Issue 4's marts downstream of customer_segments (history, export) have run on DuckDB and PostgreSQL only.
+NOT_YET_ON_SPARK = ["path:models/marts/history", "path:models/marts/activation"]
 # The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
 # SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
 SPARK_UNIT_TESTS = ["--resource-type", "unit_test"] if os.environ.get("SEGMENTS_TEST_SPARK_UNIT") == "1" else []
@@ -259,7 +261,7 @@ def spark_build(duckdb_build):
     tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
     load_spark_tables(spark_dir, tables)
     run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS, "--exclude", FIXTURES, *FIT_TABLES,
-                        *LATER_PYTHON_STAGES, "--vars", json.dumps(SOURCE_VARS),
+                        *LATER_PYTHON_STAGES, *NOT_YET_ON_SPARK, "--vars", json.dumps(SOURCE_VARS),
                         env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
     return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores",
                                          *(f"analytics.{mart}" for mart in CONTRACT_MARTS)])

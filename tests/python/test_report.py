@@ -174,18 +174,20 @@ def test_demo_report_renders_without_errors_or_requests(demo_report):
 def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, demo_build):
     profiles = demo_build.query("select segment_id, segment_name from segment_profiles")
     assert demo_report.cards == len(profiles)
-    # the demo build has the K-selection and stability tables too; drift and movement come from a later stage
+    # the demo build has the K-selection, stability and transition tables too (one run: everyone is new);
+    # drift comes from a later stage
     assert set(demo_report.charts) == {"chart-overview", "chart-k-selection", "chart-silhouette", "chart-projection",
-                                       "chart-heatmap", "chart-distributions", "chart-histograms", "chart-stability"}
+                                       "chart-heatmap", "chart-distributions", "chart-histograms", "chart-stability",
+                                       "chart-movement"}
     assert_every_chart_drew(demo_report)
     sampled = demo_build.query("select count(*) as n from segment_projection")["n"][0]
     assert demo_report.charts["chart-projection"]["marks"] == sampled  # every customer and centroid is a point
     for name in profiles["segment_name"]:
         assert name in demo_report.text
-    # the demo has every card field (rules, actions, KPIs from the seed); drift and movement are left out
+    # the demo has every card field (rules, actions, KPIs from the seed); drift is left out
     assert "Not available yet" not in demo_report.text
     assert "Stability" in demo_report.text
-    assert "Segment movement" not in demo_report.text  # and, by the chart set above, no drift chart
+    assert "Segment movement" in demo_report.text  # and, by the chart set above, no drift chart
 
 
 def test_later_stage_tables_render_when_present(later_stage_report, demo_build):
