@@ -1,0 +1,25 @@
+{#- The customers of the back-test's as-of date, scored by the assign_segment macro with the scaler,
+    centroids and model version customer_segments is scored with (the same call), so the back-test
+    measures the model in force. -#}
+with scored as (
+
+    {{ dbt_segments.assign_segment(
+        ref('int_backtest_customer_features'),
+        id_column='customer_id',
+        scaler=ref('segment_scaler'),
+        centroids=ref('segment_centroids'),
+        model_version=var('model_version', none)) }}
+
+),
+
+final as (
+
+    select
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(segment_id as {{ dbt.type_int() }}) as segment_id,
+        cast(model_version as {{ dbt.type_string() }}) as model_version
+    from scored
+
+)
+
+select * from final
