@@ -237,7 +237,7 @@ def spark_build(duckdb_build):
     load_spark_tables(spark_dir, tables)
     source_vars = {"raw_schema": RAW_SCHEMA, **{f"raw_{table}_table": name for table, name in RAW_TABLE_NAMES.items()}}
     run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, "--exclude", FIXTURES, *FIT_TABLES,
-                        *LATER_PYTHON_STAGES, "customer_segments", "segment_profiles", "segment_feature_distribution", "--vars", json.dumps(source_vars),
+                        *LATER_PYTHON_STAGES, "customer_segments+", "segment_profiles", "segment_feature_distribution", "--vars", json.dumps(source_vars),
                         env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
     return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores"])
 
