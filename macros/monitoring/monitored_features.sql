@@ -10,11 +10,14 @@
             {%- do features.append(feature | lower) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- if features | length == 0 -%}
-        {%- set features = dbt_segments.list_var('segment_features') | map('lower') | list -%}
-    {%- endif -%}
     {%- for feature in features if not modules.re.match('^[a-z_][a-z0-9_]*$', feature) -%}
         {{ exceptions.raise_compiler_error("drift monitoring: " ~ relation ~ " names the feature '" ~ feature ~ "', which is not a plain lower-case column name; refit with valid segment_features.") }}
     {%- endfor -%}
+    {%- if features | length == 0 -%}
+        {#- only shapes a query compiled again before it runs; a bad name is validate_settings' to report -#}
+        {%- for feature in dbt_segments.list_var('segment_features') if feature is string and modules.re.match('^[a-z_][a-z0-9_]*$', feature | lower) -%}
+            {%- do features.append(feature | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return(features) }}
 {% endmacro %}

@@ -2,7 +2,7 @@
     The long form drift monitoring bins; a union of one select per feature, which every engine runs
     (DuckDB's UNPIVOT and Spark's stack() do not port). -#}
 {% macro unpivot_features(relation, id_column, features) %}
-    {%- if features is string or features | length == 0 -%}
+    {%- if execute and (features is string or features | length == 0) -%}
         {{ exceptions.raise_compiler_error("unpivot_features: pass features= as a non-empty list of column names of " ~ relation ~ ".") }}
     {%- endif -%}
     {%- for feature in features if not modules.re.match('^[a-z_][a-z0-9_]*$', feature) -%}
