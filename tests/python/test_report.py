@@ -174,11 +174,10 @@ def test_demo_report_renders_without_errors_or_requests(demo_report):
 def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, demo_build):
     profiles = demo_build.query("select segment_id, segment_name from segment_profiles")
     assert demo_report.cards == len(profiles)
-    # the demo build has the K-selection, stability and transition tables too (one run: everyone is new);
-    # drift comes from a later stage
+    # the demo build has the K-selection, stability, transition (one run: everyone is new) and drift tables too
     assert set(demo_report.charts) == {"chart-overview", "chart-k-selection", "chart-silhouette", "chart-projection",
                                        "chart-heatmap", "chart-distributions", "chart-histograms", "chart-stability",
-                                       "chart-movement"}
+                                       "chart-movement", "chart-drift"}
     assert_every_chart_drew(demo_report)
     sampled = demo_build.query("select count(*) as n from segment_projection")["n"][0]
     assert demo_report.charts["chart-projection"]["marks"] == sampled  # every customer and centroid is a point

@@ -1,0 +1,91 @@
+{#- Classic RFM for every customer with at least one completed order up to the as-of date.
+    Scores 1-5 are quintiles by cume_dist, so equal values always get equal scores (5 = best:
+    most recent, most frequent, highest spend). The label comes from the rfm_segment_map seed,
+    keyed by recency and frequency score, the usual RFM grid.
+    As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
+    its refs, int_backtest_customer_rfm passes the back-test's. -#}
+{% macro customer_rfm_query(purchases=none, feature_window=none, rfm_segment_map=none) %}
+    {%- if purchases is none -%}
+        {{ exceptions.raise_compiler_error("customer_rfm_query: pass purchases= (a relation, e.g. ref('int_customer_purchases')).") }}
+    {%- endif -%}
+    {%- if feature_window is none -%}
+        {{ exceptions.raise_compiler_error("customer_rfm_query: pass feature_window= (a relation, e.g. ref('int_feature_window')).") }}
+    {%- endif -%}
+    {%- if rfm_segment_map is none -%}
+        {{ exceptions.raise_compiler_error("customer_rfm_query: pass rfm_segment_map= (a relation, e.g. ref('rfm_segment_map')).") }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('customer_rfm_query', 'dbt_segments')(purchases, feature_window, rfm_segment_map)) }}
+{% endmacro %}
+
+{% macro default__customer_rfm_query(purchases, feature_window, rfm_segment_map) %}
+with purchases as (
+
+    select * from {{ purchases }}
+
+),
+
+feature_window as (
+
+    select * from {{ feature_window }}
+
+),
+
+rfm_segment_map as (
+
+    select * from {{ rfm_segment_map }}
+
+),
+
+buyers as (
+
+    select
+        purchases.customer_id,
+        feature_window.as_of_date,
+        purchases.last_order_date,
+        {{ dbt.datediff('purchases.last_order_date', 'feature_window.as_of_date', 'day') }} as recency_days,
+        purchases.order_count as frequency,
+        -- net of discounts and returns; a customer who returned more than they kept is at 0
+        case when purchases.net_revenue > 0 then purchases.net_revenue else 0 end as monetary
+    from purchases
+    cross join feature_window
+    where purchases.order_count > 0
+
+),
+
+scored as (
+
+    select
+        *,
+        cast(ceil(5 * cume_dist() over (order by recency_days desc)) as {{ dbt.type_int() }}) as recency_score,
+        cast(ceil(5 * cume_dist() over (order by frequency)) as {{ dbt.type_int() }}) as frequency_score,
+        cast(ceil(5 * cume_dist() over (order by monetary)) as {{ dbt.type_int() }}) as monetary_score
+    from buyers
+
+),
+
+final as (
+
+    select
+        scored.customer_id,
+        scored.as_of_date,
+        scored.last_order_date,
+        scored.recency_days,
+        scored.frequency,
+        scored.monetary,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        {{ dbt.concat([
+            'cast(scored.recency_score as ' ~ dbt.type_string() ~ ')',
+            'cast(scored.frequency_score as ' ~ dbt.type_string() ~ ')',
+            'cast(scored.monetary_score as ' ~ dbt.type_string() ~ ')']) }} as rfm_cell,
+        rfm_segment_map.rfm_label
+    from scored
+    left join rfm_segment_map
+        on scored.recency_score = rfm_segment_map.recency_score
+        and scored.frequency_score = rfm_segment_map.frequency_score
+
+)
+
+select * from final
+{%- endmacro %}
