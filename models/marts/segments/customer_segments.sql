@@ -6,12 +6,15 @@
     features) changed, who were scored with another model version, or whose segment was renamed in
     segment_dictionary; delete+insert replaces their rows by customer_id, and the post-hook deletes the
     customers that left customer_features. A full refresh gives the same rows (scored_at aside). -#}
+{#- Spark tables without Delta Lake support neither delete+insert nor merge nor delete: there the scores
+    are rebuilt in full on every run (same rows, every scored_at new). -#}
+{%- set incremental = target.type != 'spark' -%}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='delete+insert' if incremental else none,
     unique_key='customer_id',
     on_schema_change='append_new_columns',
-    post_hook="{{ dbt_segments.delete_rows_missing_from(this, ref('customer_features'), 'customer_id') }}"
+    post_hook=["{{ dbt_segments.delete_rows_missing_from(this, ref('customer_features'), 'customer_id') }}"] if incremental else []
 ) }}
 {%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
 {%- set model = dbt_segments.load_segment_model(ref('customer_features'), ref('segment_model_scalers'),
