@@ -40,25 +40,41 @@ class FittedModel:
     centroids: dict[int, list[float]]  # segment_id -> scaled centroid, feature order
 
 
-def read_model(database: Path, model_version: str | None = None, scaler_table: str = "segment_scaler",
-               centroid_table: str = "segment_centroids") -> FittedModel:
-    """The scaler and one model version's centroids from a DuckDB file built by the project."""
+REGISTRY = ("segment_models", "segment_model_scalers", "segment_model_centroids")
+
+
+def read_model(database: Path, model_version: str | None = None) -> FittedModel:
+    """One model version's scaler and centroids from a DuckDB file built by the project.
+
+    From the model registry when the file has it (default: the version segment_models publishes, the
+    one customer_segments is scored with), else from segment_scaler and segment_centroids (the latest fit).
+    """
     if not Path(database).exists():
         raise ExportError(f"{database} does not exist: build the project first (dbt build) or pass --database.")
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = {row[0] for row in connection.sql("select table_name from information_schema.tables").fetchall()}
+        registry = set(REGISTRY) <= tables
+        scaler_table, centroid_table = REGISTRY[1:] if registry else ("segment_scaler", "segment_centroids")
         for table in (scaler_table, centroid_table):
             if table not in tables:
                 raise ExportError(f"{database} has no table {table}: build it (dbt build --select +segment_centroids).")
-        scaler = connection.sql(f"select feature, mean, scale from {scaler_table} order by feature_position").fetchall()
         versions = [row[0] for row in connection.sql(
             f"select distinct model_version from {centroid_table} order by 1").fetchall()]
-        if model_version is None:
+        if model_version is None and registry:
+            published = [row[0] for row in connection.sql(
+                "select model_version from segment_models where status = 'published'").fetchall()]
+            if len(published) != 1:
+                raise ExportError(f"segment_models publishes {published}: pass --model-version (one of {versions}).")
+            model_version = published[0]
+        elif model_version is None:
             if len(versions) != 1:
                 raise ExportError(f"{centroid_table} holds model versions {versions}: pass --model-version.")
             model_version = versions[0]
-        elif model_version not in versions:
+        if model_version not in versions:
             raise ExportError(f"model version {model_version!r} is not in {centroid_table} (it has {versions}).")
+        scaler_filter = "where model_version = ?" if registry else "where ? is not null"
+        scaler = connection.execute(f"select feature, mean, scale from {scaler_table} {scaler_filter} "
+                                    "order by feature_position", [model_version]).fetchall()
         rows = connection.execute(
             f"select segment_id, feature, centroid_scaled from {centroid_table} "
             "where model_version = ? order by segment_id, feature_position", [model_version]).fetchall()
@@ -139,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dialect", required=True, choices=DIALECTS)
     parser.add_argument("--database", type=Path, default=Path("target/segments.duckdb"),
-                        help="DuckDB file holding segment_scaler and segment_centroids")
-    parser.add_argument("--model-version", help="default: the only version the centroid table holds")
+                        help="DuckDB file the project built (its model registry, or segment_scaler and segment_centroids)")
+    parser.add_argument("--model-version", help="default: the published version (segment_models)")
     parser.add_argument("--source-table", default="customer_features", help="table to score, as the engine names it")
     parser.add_argument("--id-column", default="customer_id")
     parser.add_argument("--out", type=Path, help="file to write; default: standard output")
