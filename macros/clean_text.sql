@@ -10,14 +10,41 @@
     characters of `from` that have no counterpart in `to` on all three; no regular expressions, whose
     flags differ between engines. -#}
 {% macro default__clean_text(text) %}
+    {%- set codes = dbt_segments.clean_text_code_points() -%}
+    trim(translate(translate({{ text }},
+        {{ dbt_segments.characters(codes.to_space) }},
+        '{{ " " * (codes.to_space | length) }}'),
+        {{ dbt_segments.characters(codes.deleted) }}, ''))
+{%- endmacro %}
+
+{#- DuckDB's translate() costs about 0.5 us a row (5.4 s for two calls over 11M event ids, measured);
+    its RE2 regular expressions do the same work about 10x faster. Most values hold no control
+    character, so they are only trimmed. -#}
+{% macro duckdb__clean_text(text) %}
+    {%- set codes = dbt_segments.clean_text_code_points() -%}
+    {%- set to_space = dbt_segments.regex_class(codes.to_space) -%}
+    {%- set deleted = dbt_segments.regex_class(codes.deleted) -%}
+    case
+        when regexp_matches({{ text }}, '{{ dbt_segments.regex_class(codes.to_space + codes.deleted) }}')
+            then trim(regexp_replace(regexp_replace({{ text }}, '{{ to_space }}', ' ', 'g'), '{{ deleted }}', '', 'g'))
+        else trim({{ text }})
+    end
+{%- endmacro %}
+
+{#- The code points clean_text turns into a space, and the ones it deletes (every other control character). -#}
+{% macro clean_text_code_points() %}
     {%- set to_space = [9, 10, 11, 12, 13, 160] -%}
     {%- set deleted = [] -%}
     {%- for code in range(1, 32) if code not in to_space -%}{%- do deleted.append(code) -%}{%- endfor -%}
     {%- do deleted.append(127) -%}
-    trim(translate(translate({{ text }},
-        {{ dbt_segments.characters(to_space) }},
-        '{{ " " * (to_space | length) }}'),
-        {{ dbt_segments.characters(deleted) }}, ''))
+    {{ return({'to_space': to_space, 'deleted': deleted}) }}
+{%- endmacro %}
+
+{#- An RE2 character class matching exactly these code points, e.g. [\x{9}\x{a}]. -#}
+{% macro regex_class(code_points) %}
+    {%- set parts = [] -%}
+    {%- for code in code_points -%}{%- do parts.append('\\x{' ~ '%x' | format(code) ~ '}') -%}{%- endfor -%}
+    {{ return('[' ~ parts | join('') ~ ']') }}
 {%- endmacro %}
 
 {#- A SQL text expression holding the characters with these code points, built with chr(). -#}

@@ -51,6 +51,19 @@ ranked as (
 
 ),
 
+decided as (
+
+    select
+        *,
+        case
+            when {{ dbt_segments.is_missing_id('customer_id') }} then 'missing_customer_id'
+            when copy_number > 1 then 'exact_duplicate'
+            when record_rank > 1 then 'conflicting_customer_record'
+        end as rejection_reason
+    from ranked
+
+),
+
 final as (
 
     select
@@ -68,14 +81,11 @@ final as (
         case when birth_year between 1900 and extract(year from current_date) then birth_year end as birth_year,
         lower(trim(acquisition_channel)) as acquisition_channel,
         lower(trim(plan)) as plan,
-        case
-            when {{ dbt_segments.is_missing_id('customer_id') }} then 'missing_customer_id'
-            when copy_number > 1 then 'exact_duplicate'
-            when record_rank > 1 then 'conflicting_customer_record'
-        end as rejection_reason,
-        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+        rejection_reason,
+        -- only a rejected row needs its raw text
+        case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 
-    from ranked
+    from decided
 
 )
 

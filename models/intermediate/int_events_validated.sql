@@ -67,6 +67,18 @@ ranked as (
 
 ),
 
+decided as (
+
+    select
+        *,
+        coalesce(
+            row_rejection_reason,
+            case when key_rank > 1 then 'duplicate_event_id' end
+        ) as rejection_reason
+    from ranked
+
+),
+
 final as (
 
     select
@@ -75,13 +87,11 @@ final as (
         occurred_at,
         clean_event_type as event_type,
         coalesce(duration_seconds, 0) as duration_seconds,
-        coalesce(
-            row_rejection_reason,
-            case when key_rank > 1 then 'duplicate_event_id' end
-        ) as rejection_reason,
-        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+        rejection_reason,
+        -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
+        case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 
-    from ranked
+    from decided
 
 )
 

@@ -62,6 +62,18 @@ ranked as (
 
 ),
 
+decided as (
+
+    select
+        *,
+        coalesce(
+            row_rejection_reason,
+            case when key_rank > 1 then 'duplicate_ticket_id' end
+        ) as rejection_reason
+    from ranked
+
+),
+
 final as (
 
     select
@@ -69,13 +81,11 @@ final as (
         {{ dbt_segments.clean_text('customer_id') }} as customer_id,
         created_at,
         clean_ticket_type as ticket_type,
-        coalesce(
-            row_rejection_reason,
-            case when key_rank > 1 then 'duplicate_ticket_id' end
-        ) as rejection_reason,
-        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+        rejection_reason,
+        -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
+        case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 
-    from ranked
+    from decided
 
 )
 

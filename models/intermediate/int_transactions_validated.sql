@@ -104,6 +104,18 @@ ranked as (
 
 ),
 
+decided as (
+
+    select
+        *,
+        coalesce(
+            row_rejection_reason,
+            case when key_rank > 1 then 'duplicate_order_line' end
+        ) as rejection_reason
+    from ranked
+
+),
+
 final as (
 
     select
@@ -119,13 +131,11 @@ final as (
         coalesce(discount_amount, 0) as discount_amount,
         lower(trim(channel)) as channel,
         clean_status as status,
-        coalesce(
-            row_rejection_reason,
-            case when key_rank > 1 then 'duplicate_order_line' end
-        ) as rejection_reason,
-        {{ dbt_segments.record_as_text(raw_columns) }} as raw_record
+        rejection_reason,
+        -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
+        case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 
-    from ranked
+    from decided
 
 )
 
