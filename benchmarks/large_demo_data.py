@@ -53,10 +53,10 @@ def chunk_sizes(n_customers: int, chunk: int) -> list[int]:
     return [size for size in sizes if size > 0]
 
 
-def _generate_chunk(job: tuple[int, int, int, str]) -> tuple[int, str, dict]:
-    index, size, seed, scratch = job
+def _generate_chunk(job: tuple[int, int, int, str, float]) -> tuple[int, str, dict]:
+    index, size, seed, scratch, orders_scale = job
     folder = Path(scratch) / f"chunk_{index:04d}"
-    counts = generate(size, seed + index, folder / "raw", folder / "truth")
+    counts = generate(size, seed + index, folder / "raw", folder / "truth", orders_scale=orders_scale)
     return index, str(folder), counts
 
 
@@ -68,14 +68,15 @@ def _tag_ids(table, name: str, index: int):
     return table
 
 
-def generate_large(n_customers: int, chunk: int, seed: int, out_dir: str | Path, workers: int = 1) -> dict:
+def generate_large(n_customers: int, chunk: int, seed: int, out_dir: str | Path, workers: int = 1,
+                   orders_scale: float = 1.0) -> dict:
     """Write customers/transactions/events/support_tickets.parquet for n_customers; return row counts."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="large_demo_", dir=out.parent)
     writers = {name: pq.ParquetWriter(out / f"{name}.parquet", SCHEMAS[name], compression="zstd") for name in TABLES}
     rows = {name: 0 for name in TABLES}
-    jobs = [(index, size, seed, scratch) for index, size in enumerate(chunk_sizes(n_customers, chunk))]
+    jobs = [(index, size, seed, scratch, orders_scale) for index, size in enumerate(chunk_sizes(n_customers, chunk))]
     try:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             # imap keeps chunk order, so the files do not depend on which worker finished first
@@ -99,10 +100,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--orders-scale", type=float, default=1.0,
+                        help="more orders per customer (the demo's 1.0 gives ~27 order lines a customer, 1.9 ~50)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    rows = generate_large(args.customers, args.chunk, args.seed, args.out, args.workers)
+    rows = generate_large(args.customers, args.chunk, args.seed, args.out, args.workers, args.orders_scale)
     print(json.dumps({**rows, "seconds": round(time.perf_counter() - started, 1)}, indent=2))
 
 

@@ -395,14 +395,16 @@ def _draw_customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- orders
 
 
-def _draw_regular_orders(rng: np.random.Generator, cust: dict, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _draw_regular_orders(
+    rng: np.random.Generator, cust: dict, idx: np.ndarray, orders_scale: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Order timestamps for the non-seasonal archetypes: last order pinned at the recency."""
     arch, signup_days, signup_ts = cust["arch"][idx], cust["signup_days"][idx], cust["signup_ts"][idx]
-    centre = np.array([p.orders[0] for p in _P])[arch]
+    centre = np.array([p.orders[0] for p in _P])[arch] * orders_scale
     n_orders = np.clip(
         np.round(centre * rng.lognormal(0.0, np.where(arch == _EXPLORER, 0.45, 0.25))),
-        np.array([p.orders[1] for p in _P])[arch],
-        np.array([p.orders[2] for p in _P])[arch],
+        np.round(np.array([p.orders[1] for p in _P])[arch] * orders_scale),
+        np.round(np.array([p.orders[2] for p in _P])[arch] * orders_scale),
     ).astype(np.int64)
 
     r_lo = np.array([p.recency_days[0] for p in _P])[arch]
@@ -454,11 +456,11 @@ def _draw_gift_orders(rng: np.random.Generator, cust: dict, idx: np.ndarray) -> 
     return np.concatenate(parts_cust), np.concatenate(parts_ts)
 
 
-def _draw_orders(rng: np.random.Generator, cust: dict) -> dict[str, np.ndarray]:
+def _draw_orders(rng: np.random.Generator, cust: dict, orders_scale: float = 1.0) -> dict[str, np.ndarray]:
     """All orders in chronological order, with cancellation flags."""
     n = len(cust["arch"])
     gift = cust["arch"] == _GIFT
-    c1, t1 = _draw_regular_orders(rng, cust, np.flatnonzero(~gift))
+    c1, t1 = _draw_regular_orders(rng, cust, np.flatnonzero(~gift), orders_scale)
     c2, t2 = _draw_gift_orders(rng, cust, np.flatnonzero(gift))
     o_cust, ts = np.concatenate([c1, c2]), np.concatenate([t1, t2])
     order = np.lexsort((o_cust, ts))
@@ -836,17 +838,24 @@ def generate(
     seed: int = 42,
     out_dir: str | Path = "data/raw",
     truth_dir: str | Path = "data/truth",
+    orders_scale: float = 1.0,
 ) -> dict:
-    """Write the raw Parquet files and the truth CSV; return row counts per file and dirty counts."""
+    """Write the raw Parquet files and the truth CSV; return row counts per file and dirty counts.
+
+    `orders_scale` multiplies how many orders the non-seasonal archetypes place (their centre and
+    bounds), for benchmarks that need more order lines per customer; 1.0 is the demo.
+    """
     if int(n_customers) < MIN_CUSTOMERS:
         raise ValueError(f"n_customers must be at least {MIN_CUSTOMERS} (got {n_customers})")
+    if not orders_scale > 0:
+        raise ValueError(f"orders_scale must be a positive number (got {orders_scale}); 1.0 is the demo's order volume")
     n_customers = int(n_customers)
     # one independent stream per stage, so tweaking one stage leaves the others' draws alone
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
     rng_cust, rng_ord, rng_line, rng_cat, rng_evt, rng_tkt, rng_fmt, rng_dirty_a, rng_dirty_b = streams
 
     cust = _draw_customers(rng_cust, n_customers)
-    orders = _draw_orders(rng_ord, cust)
+    orders = _draw_orders(rng_ord, cust, orders_scale)
     lines, cat = _draw_lines(rng_line, cust, orders)
     events = _draw_events(rng_evt, cust, orders)
     tickets = _draw_tickets(rng_tkt, cust, orders)

@@ -169,6 +169,21 @@ def test_refuses_too_few_customers(tmp_path):
         dd.generate(49, 1, tmp_path / "raw", tmp_path / "truth")
 
 
+def test_orders_scale_must_be_positive(tmp_path):
+    with pytest.raises(ValueError, match="orders_scale must be a positive number"):
+        dd.generate(N, SEED, tmp_path / "raw", tmp_path / "truth", orders_scale=0)
+
+
+def test_orders_scale_multiplies_regular_orders_and_leaves_customers_alone(run, tmp_path):
+    """The benchmarks' knob for 50 order lines a customer: about 1.9x the order lines, same customers and
+    archetypes; the demo (1.0) is pinned byte for byte by test_same_seed_gives_identical_bytes."""
+    result = dd.generate(N, SEED, tmp_path / "raw", tmp_path / "truth", orders_scale=1.9)
+    assert result["customers"] == run["result"]["customers"]
+    assert (tmp_path / "truth" / "customer_archetypes.csv").read_bytes() == (
+        run["base"] / "truth" / "customer_archetypes.csv").read_bytes()
+    assert 1.7 < result["transactions"] / run["result"]["transactions"] < 2.0
+
+
 def test_same_seed_gives_identical_bytes(run, tmp_path):
     again = dd.generate(N, SEED, tmp_path / "raw", tmp_path / "truth")
     assert again == run["result"]
