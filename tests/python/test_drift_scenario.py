@@ -5,7 +5,8 @@ Day 2 (python_udfs.demo_changes: a few new and changed customers, and 70 % of cu
 sessions are logged twice) is scored with the day-1 model, as a score-only build does: PSI rises
 above drift_psi_error on sessions_per_month_log and stays below drift_psi_warn on every other feature,
 the error test fails the build, and segment_health asks for a retrain when retrain_on_drift is set.
-A retrain on day 2 records a second baseline beside the first and is back within thresholds.
+A retrain on day 2 records a second baseline beside the first and is back within thresholds; pinning
+the day-1 model again on day 2 brings back its own baseline and its drift.
 """
 
 from __future__ import annotations
@@ -63,6 +64,16 @@ def scenario(tmp_path_factory):
                          "bins": build.query("select * from segment_training_bins order by all"),
                          "shares": build.query("select * from segment_training_shares"),
                          "tests": statuses(build)}
+
+    # a rollback: pin the day-1 version again on the same day-2 data; its drift is judged against its own
+    # (day-1) baseline, not the retrained version's
+    day_one_version = days["day_one"]["bins"]["model_version"].iloc[0]
+    pinned = build.dbt("build", *SELECT, check=False,
+                       extra_vars={**SETTINGS, **SCORE_ONLY, "model_version": day_one_version})
+    days["pinned"] = {"returncode": pinned.returncode,
+                      "health": build.query("select * from segment_health"),
+                      "segments": build.query("select distinct model_version from customer_segments"),
+                      "tests": statuses(build)}
     return build, days, changed
 
 
@@ -126,6 +137,17 @@ def test_a_retrain_adds_its_own_baseline_and_keeps_the_old_one(scenario):
     assert health["model_version"].unique().tolist() == [v for v in versions if v != old]
     assert (health["status"] == "ok").all(), health
     assert days["retrained"]["tests"][ERROR_TEST] == "pass"
+
+
+def test_a_pinned_older_version_is_judged_against_its_own_baseline(scenario):
+    _, days, _ = scenario
+    pinned, day_two = days["pinned"], days["day_two"]
+    old = days["day_one"]["bins"]["model_version"].iloc[0]
+    assert pinned["segments"]["model_version"].tolist() == [old]
+    assert pinned["health"]["model_version"].unique().tolist() == [old]
+    # same data and same baseline as the score-only day 2: the same PSI per feature, and the same error
+    assert feature_psi_from(pinned["health"]) == pytest.approx(feature_psi_from(day_two["health"]), abs=1e-12)
+    assert pinned["returncode"] != 0 and pinned["tests"][ERROR_TEST] == "fail"
 
 
 def test_backtest_segments_differ_on_churn_on_the_demo(demo_build):
