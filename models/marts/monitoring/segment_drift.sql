@@ -129,16 +129,6 @@ bin_shares as (
 
 ),
 
-floored_bin_shares as (
-
-    select
-        *,
-        case when training_share < {{ epsilon }} then {{ epsilon }} else training_share end as training_share_floored,
-        case when current_share < {{ epsilon }} then {{ epsilon }} else current_share end as current_share_floored
-    from bin_shares
-
-),
-
 feature_drift as (
 
     select
@@ -147,7 +137,7 @@ feature_drift as (
         feature as subject,
         feature,
         cast(null as {{ dbt.type_int() }}) as segment_id,
-        sum((current_share_floored - training_share_floored) * ln(current_share_floored / training_share_floored)) as psi,
+        sum({{ dbt_segments.psi_term('current_share', 'training_share', epsilon) }}) as psi,
         sum(case when bin_index > 0 then 1 else 0 end) as bins,
         cast(null as {{ dbt_segments.type_double() }}) as training_share,
         cast(null as {{ dbt_segments.type_double() }}) as current_share,
@@ -155,7 +145,7 @@ feature_drift as (
         sum(training_customers) as training_customers,
         sum(current_customers) as current_customers,
         max(training_as_of_date) as training_as_of_date
-    from floored_bin_shares
+    from bin_shares
     group by model_version, feature
 
 ),
@@ -199,16 +189,6 @@ segment_shares as (
 
 ),
 
-floored_segment_shares as (
-
-    select
-        *,
-        case when training_share < {{ epsilon }} then {{ epsilon }} else training_share end as training_share_floored,
-        case when current_share < {{ epsilon }} then {{ epsilon }} else current_share end as current_share_floored
-    from segment_shares
-
-),
-
 training_windows as (
 
     select
@@ -222,22 +202,22 @@ training_windows as (
 segment_share_drift as (
 
     select
-        floored_segment_shares.model_version,
+        segment_shares.model_version,
         'segment' as drift_type,
-        cast(floored_segment_shares.segment_id as {{ dbt.type_string() }}) as subject,
+        cast(segment_shares.segment_id as {{ dbt.type_string() }}) as subject,
         cast(null as {{ dbt.type_string() }}) as feature,
-        floored_segment_shares.segment_id,
-        (current_share_floored - training_share_floored) * ln(current_share_floored / training_share_floored) as psi,
+        segment_shares.segment_id,
+        {{ dbt_segments.psi_term('segment_shares.current_share', 'segment_shares.training_share', epsilon) }} as psi,
         cast(null as {{ dbt.type_int() }}) as bins,
-        floored_segment_shares.training_share,
-        floored_segment_shares.current_share,
-        abs(floored_segment_shares.current_share - floored_segment_shares.training_share) as largest_bin_share_change,
-        floored_segment_shares.training_customers,
-        floored_segment_shares.current_customers,
+        segment_shares.training_share,
+        segment_shares.current_share,
+        abs(segment_shares.current_share - segment_shares.training_share) as largest_bin_share_change,
+        segment_shares.training_customers,
+        segment_shares.current_customers,
         training_windows.training_as_of_date
-    from floored_segment_shares
+    from segment_shares
     left join training_windows
-        on floored_segment_shares.model_version = training_windows.model_version
+        on segment_shares.model_version = training_windows.model_version
 
 ),
 
