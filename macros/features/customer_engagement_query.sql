@@ -2,15 +2,10 @@
     As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
     its refs, int_backtest_customer_engagement passes the back-test's. -#}
 {% macro customer_engagement_query(events=none, tickets=none, feature_window=none) %}
-    {%- if events is none -%}
-        {{ exceptions.raise_compiler_error("customer_engagement_query: pass events= (a relation, e.g. ref('int_events_cleaned')).") }}
-    {%- endif -%}
-    {%- if tickets is none -%}
-        {{ exceptions.raise_compiler_error("customer_engagement_query: pass tickets= (a relation, e.g. ref('int_support_tickets_cleaned')).") }}
-    {%- endif -%}
-    {%- if feature_window is none -%}
-        {{ exceptions.raise_compiler_error("customer_engagement_query: pass feature_window= (a relation, e.g. ref('int_feature_window')).") }}
-    {%- endif -%}
+    {%- do dbt_segments.require_relations('customer_engagement_query', [
+        ('events', events, "ref('int_events_cleaned')"),
+        ('tickets', tickets, "ref('int_support_tickets_cleaned')"),
+        ('feature_window', feature_window, "ref('int_feature_window')")]) -%}
     {{ return(adapter.dispatch('customer_engagement_query', 'dbt_segments')(events, tickets, feature_window)) }}
 {% endmacro %}
 

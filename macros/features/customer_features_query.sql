@@ -10,21 +10,12 @@
     As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
     its refs, int_backtest_customer_features passes the back-test's. -#}
 {% macro customer_features_query(customers=none, purchases=none, engagement=none, rfm=none, feature_window=none) %}
-    {%- if customers is none -%}
-        {{ exceptions.raise_compiler_error("customer_features_query: pass customers= (a relation, e.g. ref('int_customers_cleaned')).") }}
-    {%- endif -%}
-    {%- if purchases is none -%}
-        {{ exceptions.raise_compiler_error("customer_features_query: pass purchases= (a relation, e.g. ref('int_customer_purchases')).") }}
-    {%- endif -%}
-    {%- if engagement is none -%}
-        {{ exceptions.raise_compiler_error("customer_features_query: pass engagement= (a relation, e.g. ref('int_customer_engagement')).") }}
-    {%- endif -%}
-    {%- if rfm is none -%}
-        {{ exceptions.raise_compiler_error("customer_features_query: pass rfm= (a relation, e.g. ref('customer_rfm')).") }}
-    {%- endif -%}
-    {%- if feature_window is none -%}
-        {{ exceptions.raise_compiler_error("customer_features_query: pass feature_window= (a relation, e.g. ref('int_feature_window')).") }}
-    {%- endif -%}
+    {%- do dbt_segments.require_relations('customer_features_query', [
+        ('customers', customers, "ref('int_customers_cleaned')"),
+        ('purchases', purchases, "ref('int_customer_purchases')"),
+        ('engagement', engagement, "ref('int_customer_engagement')"),
+        ('rfm', rfm, "ref('customer_rfm')"),
+        ('feature_window', feature_window, "ref('int_feature_window')")]) -%}
     {{ return(adapter.dispatch('customer_features_query', 'dbt_segments')(customers, purchases, engagement, rfm, feature_window)) }}
 {% endmacro %}
 

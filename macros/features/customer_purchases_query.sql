@@ -4,12 +4,9 @@
     As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
     its refs, int_backtest_customer_purchases passes the back-test's. -#}
 {% macro customer_purchases_query(transactions=none, feature_window=none) %}
-    {%- if transactions is none -%}
-        {{ exceptions.raise_compiler_error("customer_purchases_query: pass transactions= (a relation, e.g. ref('int_transactions_cleaned')).") }}
-    {%- endif -%}
-    {%- if feature_window is none -%}
-        {{ exceptions.raise_compiler_error("customer_purchases_query: pass feature_window= (a relation, e.g. ref('int_feature_window')).") }}
-    {%- endif -%}
+    {%- do dbt_segments.require_relations('customer_purchases_query', [
+        ('transactions', transactions, "ref('int_transactions_cleaned')"),
+        ('feature_window', feature_window, "ref('int_feature_window')")]) -%}
     {{ return(adapter.dispatch('customer_purchases_query', 'dbt_segments')(transactions, feature_window)) }}
 {% endmacro %}
 

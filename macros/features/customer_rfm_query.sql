@@ -5,15 +5,10 @@
     As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
     its refs, int_backtest_customer_rfm passes the back-test's. -#}
 {% macro customer_rfm_query(purchases=none, feature_window=none, rfm_segment_map=none) %}
-    {%- if purchases is none -%}
-        {{ exceptions.raise_compiler_error("customer_rfm_query: pass purchases= (a relation, e.g. ref('int_customer_purchases')).") }}
-    {%- endif -%}
-    {%- if feature_window is none -%}
-        {{ exceptions.raise_compiler_error("customer_rfm_query: pass feature_window= (a relation, e.g. ref('int_feature_window')).") }}
-    {%- endif -%}
-    {%- if rfm_segment_map is none -%}
-        {{ exceptions.raise_compiler_error("customer_rfm_query: pass rfm_segment_map= (a relation, e.g. ref('rfm_segment_map')).") }}
-    {%- endif -%}
+    {%- do dbt_segments.require_relations('customer_rfm_query', [
+        ('purchases', purchases, "ref('int_customer_purchases')"),
+        ('feature_window', feature_window, "ref('int_feature_window')"),
+        ('rfm_segment_map', rfm_segment_map, "ref('rfm_segment_map')")]) -%}
     {{ return(adapter.dispatch('customer_rfm_query', 'dbt_segments')(purchases, feature_window, rfm_segment_map)) }}
 {% endmacro %}
 
