@@ -35,7 +35,7 @@
         "select feature_position, feature, mean, scale from " ~ scaler ~ scaler_filter ~ " order by feature_position") -%}
     {%- set features = [] -%}
     {%- for row in scaler_rows -%}
-        {%- if not modules.re.match('^[a-z_][a-z0-9_]*$', row['feature']) -%}
+        {%- if not dbt_segments.is_plain_column_name(row['feature']) -%}
             {{ exceptions.raise_compiler_error("assign_segment: the scaler names the feature '" ~ row['feature'] ~ "', which is not a plain lower-case column name; rebuild " ~ scaler ~ " with valid segment_features.") }}
         {%- endif -%}
         {%- do features.append({'name': row['feature'], 'mean': row['mean'], 'scale': row['scale']}) -%}

@@ -85,7 +85,7 @@
 
     {#- the report marts: which features segment_feature_distribution describes, and its bins -#}
     {%- for feature in dbt_segments.list_var('distribution_features') -%}
-        {%- if feature is not string or not modules.re.match('^[a-z_][a-z0-9_]*$', feature) -%}
+        {%- if not dbt_segments.is_plain_column_name(feature) -%}
             {{ exceptions.raise_compiler_error("distribution_features names " ~ dbt_segments.shown(feature) ~ ", which is not a lower-case column name of customer_features: fix the distribution_features var.") }}
         {%- elif columns and feature not in columns -%}
             {{ exceptions.raise_compiler_error("distribution_features names '" ~ feature ~ "', which customer_features does not have: choose from " ~ (columns | sort | join(', ')) ~ " in the distribution_features var.") }}

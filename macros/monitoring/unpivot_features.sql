@@ -5,7 +5,7 @@
     {%- if execute and (features is string or features | length == 0) -%}
         {{ exceptions.raise_compiler_error("unpivot_features: pass features= as a non-empty list of column names of " ~ relation ~ ".") }}
     {%- endif -%}
-    {%- for feature in features if not modules.re.match('^[a-z_][a-z0-9_]*$', feature) -%}
+    {%- for feature in features if not dbt_segments.is_plain_column_name(feature) -%}
         {{ exceptions.raise_compiler_error("unpivot_features: '" ~ feature ~ "' is not a plain lower-case column name; fix the segment_features var.") }}
     {%- endfor -%}
     {{ return(adapter.dispatch('unpivot_features', 'dbt_segments')(relation, id_column, features)) }}
