@@ -85,7 +85,7 @@ class KSelection:
     rule_k: int
     chosen_k: int
     reason: str
-    votes: dict  # criterion -> (K it votes for or None, why)
+    votes: dict  # criterion -> (K it votes for, or None when it abstains; why)
 
 
 def pca_box_references(data: np.ndarray, n_references: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -262,8 +262,10 @@ def select_k(
             })
         if k in vote_counts:
             values["votes"] = float(vote_counts[k])
-        vote_reasons = {f"vote_{criterion}": why for criterion, (voted, why) in votes.items() if voted == k}
-        values.update({metric: 1.0 for metric in vote_reasons})
+        # a vote is 1 on its K; an abstention is 0, on the K it looked at (the elbow) or the range's first
+        vote_reasons = {f"vote_{criterion}": why for criterion, (voted, why) in votes.items()
+                        if k == (voted if voted is not None else (elbow if elbow in range_ks else range_ks[0]))}
+        values.update({metric: 0.0 if votes[metric.removeprefix("vote_")][0] is None else 1.0 for metric in vote_reasons})
         for metric in (*METRICS, *VOTE_METRICS):
             if metric not in values or np.isnan(values[metric]):
                 continue
