@@ -10,7 +10,12 @@
     Shares are over the customers with a value (a null is scored as the mean). segment_scaler fits the
     rest; the post-hook warns, naming every feature left out and why. Set near_constant_feature_share to 1
     to leave out only constant features. -#}
-{%- set features = dbt_segments.list_var('segment_features') | map('lower') | list -%}
+{#- a name that is not a plain column name never reaches the SQL; validate_settings (on-run-start) stops the
+    run naming it, before this model is built -#}
+{%- set features = [] -%}
+{%- for feature in dbt_segments.list_var('segment_features') if feature is string and dbt_segments.is_plain_column_name(feature | lower) -%}
+    {%- do features.append(feature | lower) -%}
+{%- endfor -%}
 
 with customer_features as (
 
