@@ -45,7 +45,7 @@
     {%- set k_range = dbt_segments.list_var('segment_k_range') -%}
     {%- if k_range | length != 2 or dbt_segments.whole_number(k_range[0]) is none or dbt_segments.whole_number(k_range[1]) is none
             or not (2 <= dbt_segments.whole_number(k_range[0]) <= dbt_segments.whole_number(k_range[1])) -%}
-        {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [2, 10].") }}
+        {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [3, 10].") }}
     {%- endif -%}
     {%- for name in ['random_state', 'kmeans_n_init', 'silhouette_sample_size', 'comparison_sample_size'] -%}
         {%- set value = dbt_segments.whole_number(var(name)) -%}

@@ -100,12 +100,12 @@ def parse_n_segments(n_segments, k_range) -> tuple[int | None, tuple[int, int]]:
     bounds = as_list(k_range)
     if len(bounds) != 2 or not all(_is_integer(bound) for bound in bounds):
         raise SegmentationConfigError(
-            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [2, 10]."
+            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [3, 10]."
         )
     k_min, k_max = int(bounds[0]), int(bounds[1])
     if not 2 <= k_min <= k_max:
         raise SegmentationConfigError(
-            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [2, 10]."
+            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [3, 10]."
         )
     if isinstance(n_segments, str) and n_segments.strip().lower() == "auto":
         return None, (k_min, k_max)
