@@ -29,6 +29,10 @@ def assert_generated_names_match_their_segments(build) -> pd.DataFrame:
     segment's customers are above average); a recency or frequency word never says the opposite of the label."""
     dictionary = build.query("select * from segment_dictionary order by segment_id")
     assert dictionary["generated_name"].is_unique, dictionary["generated_name"].tolist()
+    # the same words in another order are the same name ("Champions: a, b" and "Champions: b, a")
+    as_sets = dictionary["generated_name"].map(lambda name: (name.partition(": ")[0],
+                                                             frozenset(name.partition(": ")[2].split(", "))))
+    assert as_sets.is_unique, dictionary["generated_name"].tolist()
     assert dictionary["segment_name"].is_unique, dictionary["segment_name"].tolist()
     z, scaler, words = segment_profile(build)
     grid = build.query("select rfm_label, avg(recency_score) as r, avg(frequency_score) as f from rfm_segment_map group by 1")
