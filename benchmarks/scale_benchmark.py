@@ -11,7 +11,7 @@ so that is the whole step's memory):
                  the stratified sample drawn in DuckDB, the K search on it, (MiniBatch)KMeans at the chosen K
   3. explain     `dbt run --select segment_stability segment_algorithm_comparison` on the same sample
   4. scoring     the registry (segment_models, segment_model_scalers, segment_model_centroids: the publish gate),
-                 then `segment_dictionary customer_segments`: assign_segment over every customer
+                 then `segment_rfm_labels segment_dictionary customer_segments`: assign_segment over every customer
   5. 10M scoring the fitted model's SQL (dbt compile of assign_segment) over 10,000,000 rows (the customers
                  repeated) in DuckDB, against exporting them to numpy and brute-force argmin, in one process;
                  the labels must agree on every row
@@ -199,7 +199,7 @@ STEPS = [
     ("explain", ("run", "--select", "segment_stability", "segment_algorithm_comparison")),
     # the registry publishes the fit (its gate reads segment_stability), then every customer is scored
     ("scoring", ("run", "--select", "segment_models", "segment_model_scalers", "segment_model_centroids",
-                 "segment_dictionary", "customer_segments")),
+                 "segment_rfm_labels", "segment_dictionary", "customer_segments")),
 ]
 
 

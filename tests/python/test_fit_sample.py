@@ -135,7 +135,7 @@ def sampled_build(demo_build, tmp_path_factory):
     # the refit goes through the model registry and its publish gate before customers are scored with it
     build.dbt("build", "--select", "segment_scaler", "segment_centroids", "segment_stability",
               "segment_model_scalers", "segment_model_centroids", "segment_models",
-              "segment_dictionary", "customer_segments", extra_vars=SAMPLED_VARS)
+              "segment_rfm_labels", "segment_dictionary", "customer_segments", extra_vars=SAMPLED_VARS)
     return build
 
 

@@ -7,7 +7,7 @@
     stays with its segment; the demo's rows name the demo's segments only.
 
     Otherwise the name is generated, and it never contradicts the segment's own profile:
-      - its RFM label is the segment's most common rfm_label (ties: the alphabetically first);
+      - its RFM label is the segment's most common rfm_label (segment_rfm_labels; ties: the alphabetically first);
       - its drivers are the features whose centroid lies furthest from the average customer (in standard
         deviations), worded through the feature_dictionary seed by the sign of that z-score ("big spenders"
         above the average, "small spenders" below). A recency or frequency driver that says the opposite of
@@ -21,6 +21,12 @@
     the segment's label and one of its name's drivers (the most distinctive first), else the label's row
     without a driver, else a row for that driver and any label, else the catch-all row. -#}
 {%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- if execute and scoring_version is not none and load_relation(ref('segment_rfm_labels')) is not none -%}
+    {%- set labelled = run_query("select distinct model_version from " ~ ref('segment_rfm_labels')).columns[0].values() | list -%}
+    {%- if labelled != [scoring_version] -%}
+        {{ exceptions.raise_compiler_error("segment_dictionary: segment_rfm_labels counts the labels of " ~ labelled ~ ", but customers are scored with " ~ scoring_version ~ ": build it with this model (dbt build --select segment_rfm_labels+).") }}
+    {%- endif -%}
+{%- endif -%}
 
 with centroids as (
 
@@ -53,35 +59,9 @@ rfm_segment_map as (
 
 ),
 
-customer_features as (
+rfm_labels as (
 
-    select * from {{ ref('customer_features') }}
-
-),
-
-scored as (
-
-    {{ dbt_segments.assign_segment(
-        ref('customer_features'),
-        id_column='customer_id',
-        scaler=ref('segment_model_scalers'),
-        centroids=ref('segment_model_centroids'),
-        model_version=scoring_version) }}
-
-),
-
-rfm_label_counts as (
-
-    select
-        scored.segment_id,
-        customer_features.rfm_label,
-        count(*) as customers,
-        sum(count(*)) over (partition by scored.segment_id) as segment_customers,
-        row_number() over (partition by scored.segment_id order by count(*) desc, customer_features.rfm_label) as label_rank
-    from scored
-    inner join customer_features
-        on scored.customer_id = customer_features.customer_id
-    group by scored.segment_id, customer_features.rfm_label
+    select * from {{ ref('segment_rfm_labels') }}
 
 ),
 
@@ -91,7 +71,7 @@ top_rfm_labels as (
         segment_id,
         rfm_label as top_rfm_label,
         cast(round(100.0 * customers / segment_customers, 0) as {{ dbt.type_int() }}) as top_rfm_label_percent
-    from rfm_label_counts
+    from rfm_labels
     where label_rank = 1
 
 ),
