@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from large_demo_data import generate_large  # noqa: E402
 
-from python_udfs.segmentation import centroids_from_table, nearest_centroid  # noqa: E402
+from python_udfs.segmentation import centroid_matrix, nearest_centroid  # noqa: E402
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 SCORE_CHUNK_ROWS = 65_536
@@ -159,7 +159,7 @@ def scoring_10m(dbt: Dbt, database: Path, rows: int, repeats: int) -> dict:
         "centroids=ref('segment_centroids')) }}")
     features = list(scaler["feature"])
     means, scales = scaler["mean"].to_numpy(np.float64), scaler["scale"].to_numpy(np.float64)
-    centroids = centroids_from_table(centroid_table)
+    centroids = centroid_matrix(centroid_table).matrix
     sql_runs, numpy_runs, memory_runs = [], [], []
     with duckdb.connect(str(database)) as connection:
         connection.execute("set threads = 2")
