@@ -196,9 +196,10 @@ STEPS = [
     ("fit", ("run", "--select", "segment_retrain_decision", "segment_scaler", "segment_k_selection",
              "segment_centroids")),
     ("explain", ("run", "--select", "segment_stability", "segment_algorithm_comparison")),
-    # the registry publishes the fit (its gate reads segment_stability), then every customer is scored
-    ("scoring", ("run", "--select", "segment_models", "segment_model_scalers", "segment_model_centroids",
-                 "segment_dictionary", "customer_segments")),
+    # the registry records the fit (scaler, centroids, drift baselines), then publishes it (its gate reads
+    # segment_stability), then every customer is scored
+    ("scoring", ("run", "--select", "segment_model_scalers", "segment_model_centroids", "segment_training_shares",
+                 "segment_training_bins", "segment_models", "segment_dictionary", "customer_segments")),
 ]
 
 
