@@ -132,10 +132,11 @@ def sampled_build(demo_build, tmp_path_factory):
     root = tmp_path_factory.mktemp("sampled")
     build = dataclasses.replace(demo_build, database=root / "segments.duckdb", target_dir=root / "target")
     shutil.copy(demo_build.database, build.database)
-    # the refit goes through the model registry and its publish gate before customers are scored with it
+    # the refit is recorded (scaler, centroids, drift baselines) and goes through the model registry and
+    # its publish gate before customers are scored with it
     build.dbt("build", "--select", "segment_scaler", "segment_centroids", "segment_stability",
-              "segment_model_scalers", "segment_model_centroids", "segment_models",
-              "segment_dictionary", "customer_segments", extra_vars=SAMPLED_VARS)
+              "segment_model_scalers", "segment_model_centroids", "segment_training_shares", "segment_training_bins",
+              "segment_models", "segment_dictionary", "customer_segments", extra_vars=SAMPLED_VARS)
     return build
 
 
