@@ -122,6 +122,12 @@
         {{ exceptions.raise_compiler_error("publish_gate_allowed_verdicts names " ~ dbt_segments.shown(verdict) ~ ": list verdicts of segment_stability (stable, doubtful, unstable).") }}
     {%- endfor -%}
 
+    {#- a customer table instead of order lines: its vars are checked by customer_table_settings (through
+        feature_mart_columns above); features are measured at as_of_date or its latest signup date -#}
+    {%- set customer_table = dbt_segments.customer_table_settings() -%}
+    {%- if customer_table is not none and var('as_of_date') is none and 'signup_date' not in customer_table.columns -%}
+        {{ exceptions.raise_compiler_error("customer_table " ~ customer_table.table ~ " has no signup date to measure features at: set the as_of_date var to the date the table describes (YYYY-MM-DD), or map a signup date column (customer_table_columns: {signup_date: <column>}).") }}
+    {%- endif -%}
     {#- issue 5: the column mappings of a project installing the package (raw_<table>_columns) -#}
     {%- for table_name in ['customers', 'transactions', 'events', 'support_tickets'] -%}
         {%- do dbt_segments.raw_column_mapping(table_name) -%}
@@ -201,8 +207,14 @@
 {% endmacro %}
 
 {#- The columns segment_features may name: customer_features' declared columns and, once it exists,
-    its live columns (lower case); empty when neither is known (e.g. installed without that model). -#}
+    its live columns (lower case); empty when neither is known (e.g. installed without that model).
+    For a customer table, the columns it fills (customer_table_settings), known before any build. -#}
 {% macro feature_mart_columns() %}
+    {%- set customer_table = dbt_segments.customer_table_settings() -%}
+    {%- if customer_table is not none -%}
+        {{ return((['customer_id', 'as_of_date', 'is_buyer', 'rfm_label'] + customer_table.filled_columns
+                   + customer_table.feature_columns) | unique | list) }}
+    {%- endif -%}
     {%- set columns = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'customer_features' -%}
         {%- for column in node.columns -%}{%- do columns.append(column | lower) -%}{%- endfor -%}

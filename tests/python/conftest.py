@@ -96,3 +96,80 @@ def corpus_build(tmp_path_factory):
     write(rows, build.raw_dir)
     result = build.dbt("build", extra_vars=CORPUS_VARS)
     return build, kinds, result
+
+
+# --------------------------------------------------------------- a customer table instead of order lines
+# tests/python/customer_table_data.py: a CRM export with planted defects, built once per mapping
+@pytest.fixture(scope="session")
+def customer_table_build(tmp_path_factory):
+    """The full mapping (RFM columns, signup date, e-mail, derived features) built end to end:
+    (build, the export as written, the clean customers with their planted group, planted defects)."""
+    from customer_table_data import FULL_VARS, customer_table, write
+
+    export, customers, planted = customer_table()
+    build = new_build(tmp_path_factory.mktemp("customer_table"))
+    write(export, build.raw_dir)
+    build.dbt("build", extra_vars=FULL_VARS)
+    return build, export, customers, planted
+
+
+@pytest.fixture(scope="session")
+def minimal_customer_table_build(tmp_path_factory):
+    """The same export with the least mapping: an id, numeric columns and an as-of date."""
+    from customer_table_data import MINIMAL_VARS, customer_table, write
+
+    export, customers, _ = customer_table()
+    build = new_build(tmp_path_factory.mktemp("customer_table_minimal"))
+    write(export, build.raw_dir)
+    build.dbt("build", extra_vars=MINIMAL_VARS)
+    return build, customers
+
+
+def shared_data_file(name: str) -> Path | None:
+    """A file of the real data sets (README of /work/shared/data): in $SEGMENTS_SHARED_DATA, else
+    <repo>/../shared/data, else /work/shared/data; None when absent (the tests using it skip)."""
+    folders = [os.environ.get("SEGMENTS_SHARED_DATA"), PROJECT_ROOT.parent / "shared" / "data", "/work/shared/data"]
+    for folder in folders:
+        if folder and (Path(folder) / name).is_file():
+            return Path(folder) / name
+    return None
+
+
+EXAMPLES = PROJECT_ROOT / "examples"
+
+
+@dataclass
+class ExampleBuild:
+    """An example project (examples/<name>, installing the package with local: ../..) built into a temp folder."""
+
+    project_dir: Path
+    database: Path
+    target_dir: Path
+
+    def dbt(self, *args: str, extra_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DBT_PROFILES_DIR": str(self.project_dir), "SEGMENTS_DUCKDB_PATH": str(self.database)}
+        paths = [] if args[0] == "deps" else ["--target-path", str(self.target_dir)]
+        command = [DBT, *args, *paths, "--log-path", str(self.target_dir / "logs"),
+                   *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
+        result = subprocess.run(command, cwd=self.project_dir, env=env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            pytest.fail(f"dbt {' '.join(args)} in {self.project_dir.name} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
+    def query(self, sql: str):
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+
+@pytest.fixture(scope="session")
+def campaign_build(tmp_path_factory):
+    """examples/customer_table built from the real campaign file: (build, the file); skipped without it."""
+    path = shared_data_file("marketing_campaign.tsv")
+    if path is None:
+        pytest.skip("marketing_campaign.tsv is not in ../shared/data or /work/shared/data (set SEGMENTS_SHARED_DATA)")
+    root = tmp_path_factory.mktemp("campaign")
+    build = ExampleBuild(project_dir=EXAMPLES / "customer_table", database=root / "campaign.duckdb",
+                         target_dir=root / "target")
+    build.dbt("deps")
+    build.dbt("build", extra_vars={"customer_table_path": str(path)})
+    return build, path

@@ -45,8 +45,10 @@ def model(dbt, session):
         stability=stability,
         k_selection=k_selection,
         as_of_date=as_of_date,
-        # the longest-standing customer's start (signup, first order or event): the data the fit saw
-        training_window_start=as_of_date - pd.Timedelta(days=int(tenure["tenure_days"].max())),
+        # the longest-standing customer's start (signup, first order or event): the data the fit saw;
+        # unknown (null) for a customer table without signup dates
+        training_window_start=(None if tenure["tenure_days"].isna().all()
+                               else as_of_date - pd.Timedelta(days=int(tenure["tenure_days"].max()))),
         parameters=parameters,
         settings=settings,
         pinned=pinned,
