@@ -1,5 +1,9 @@
 {#- The one date every feature is measured at. The `as_of_date` var sets it; left null, it is the
-    date of the latest clean order line, so a rebuild on the same data gives the same features. -#}
+    date of the latest clean order line, so a rebuild on the same data gives the same features.
+    Every mart depends on it, so the checks that need the cleaned data run while it compiles: the
+    quarantine share and day/month order of every source (check_quarantine_share) and the settings
+    that need data (check_data_window). -#}
+{{ dbt_segments.check_quarantine_share() }}
 {{ dbt_segments.check_data_window(ref('int_transactions_cleaned'), ref('int_customers_cleaned')) }}
 
 with transactions as (
