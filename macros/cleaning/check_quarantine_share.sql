@@ -22,20 +22,21 @@
     {%- set outcomes = run_query(reconciliation_sql ~ ' order by source_table, outcome_rows desc, outcome') -%}
     {%- set sources = {} -%}
     {%- for source in dbt_segments.cleaning_sources() -%}{%- do sources.update({source.source_table: source}) -%}{%- endfor -%}
+    {%- set messages = [] -%}
     {%- for row in outcomes.rows if row['outcome'] == 'ambiguous_day_month_order' -%}
         {%- set source = sources[row['source_table']] -%}
-        {{ exceptions.raise_compiler_error(
+        {%- do messages.append(
             row['source_table'] ~ "." ~ source.timestamp_column ~ ": " ~ '{:,}'.format(row['outcome_rows'] | int)
             ~ (" value" if row['outcome_rows'] | int == 1 else " values") ~ " such as '" ~ row['example_value'] ~ "' read both day first and month first, and no value of "
             ~ row['source_table'] ~ " settles which (a number above 12 in one place): set the timestamp_formats var, e.g. "
             ~ "timestamp_formats: ['" ~ dbt_segments.day_month_format(row['example_value'], true) ~ "'] (day first) or ['"
             ~ dbt_segments.day_month_format(row['example_value'], false) ~ "'] (month first); "
-            ~ "a mapping {" ~ row['source_table'] ~ ": [...]} sets it for this source only.") }}
+            ~ "a mapping {" ~ row['source_table'] ~ ": [...]} sets it for this source only.") -%}
     {%- endfor -%}
 
     {%- set limit = var('max_quarantined_share', 0.5) -%}
     {%- set excluded = dbt_segments.reasons_excluded_by_settings() -%}
-    {%- set messages = [] -%}
+    {%- set share_messages = [] -%}
     {%- for source_table, source in sources.items() -%}
         {%- set rows = outcomes.rows | selectattr('source_table', 'equalto', source_table) | list -%}
         {%- set rejected = rows | rejectattr('outcome', 'equalto', 'kept') | rejectattr('outcome', 'in', excluded) | list -%}
@@ -47,12 +48,15 @@
                 {%- set example = ("e.g. '" ~ row['example_value'] ~ "'" if row['example_value'] is not none else "e.g. null") ~ (" read as " ~ row['example_read_as'] if row['example_read_as'] is not none else "") -%}
                 {%- do reasons.append(dbt_segments.percent(row['outcome_rows'] / total) ~ " " ~ row['outcome'] ~ " (" ~ example ~ "): " ~ dbt_segments.rejection_fix(row['outcome'], source_table)) -%}
             {%- endfor -%}
-            {%- do messages.append(source_table ~ ": " ~ '{:,}'.format(quarantined | int) ~ " of " ~ '{:,}'.format(total) ~ " " ~ source.rows_called
+            {%- do share_messages.append(source_table ~ ": " ~ '{:,}'.format(quarantined | int) ~ " of " ~ '{:,}'.format(total) ~ " " ~ source.rows_called
                 ~ " quarantined (" ~ dbt_segments.percent(quarantined / total) ~ "): " ~ reasons | join('; ')) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if share_messages -%}
+        {%- do messages.append(share_messages | join('\n') ~ "\nThe build stops before any mart when more than max_quarantined_share (" ~ dbt_segments.percent(limit) ~ ") of a source is quarantined; every rejected row is in int_quarantine. Fix the mapping or the settings named, or raise max_quarantined_share.") -%}
+    {%- endif -%}
     {%- if messages -%}
-        {{ exceptions.raise_compiler_error(messages | join('\n') ~ "\nThe build stops before any mart when more than max_quarantined_share (" ~ dbt_segments.percent(limit) ~ ") of a source is quarantined; every rejected row is in int_quarantine. Fix the mapping or the settings named, or raise max_quarantined_share.") }}
+        {{ exceptions.raise_compiler_error(messages | join('\n')) }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

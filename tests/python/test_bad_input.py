@@ -32,9 +32,11 @@ MARTS.update({"segment_training_bins": "model_version, feature, bin_index", "seg
 RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"]}
 
 
-def dbt_many(build: Build, invocations: list[tuple[str, dict]]) -> list[dict]:
-    """Run many dbt commands against one build in one Python process (see dbt_many.py)."""
-    arguments = [[command, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
+def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]]) -> list[dict]:
+    """Run many dbt commands (a command, or a command and its arguments) against one build in one Python
+    process (see dbt_many.py)."""
+    arguments = [[*([command] if isinstance(command, str) else command), "--target-path", str(build.target_dir),
+                  "--log-path", str(build.target_dir / "logs"),
                   "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **extra_vars})]
                  for command, extra_vars in invocations]
     env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"), "SEGMENTS_DUCKDB_PATH": str(build.database)}
