@@ -19,6 +19,8 @@ with
         cast({{ record_id }} as {{ dbt.type_string() }}) as record_id,
         customer_id,
         rejection_reason,
+        rejected_value,
+        rejected_value_read_as,
         raw_record
     from {{ ref(validated_model) }}
     where rejection_reason is not null

@@ -125,9 +125,11 @@ def minimal_customer_table_build(tmp_path_factory):
     return build, customers
 
 
+# ------------------------------------------------------------------ real data (../shared/data), optional
+# Public data sets nobody here wrote (see <repo>/../shared/data/README.md). Tests that use them skip when
+# the folder is absent; SEGMENTS_SHARED_DATA points elsewhere.
 def shared_data_file(name: str) -> Path | None:
-    """A file of the real data sets (README of /work/shared/data): in $SEGMENTS_SHARED_DATA, else
-    <repo>/../shared/data, else /work/shared/data; None when absent (the tests using it skip)."""
+    """The shared data file `name`, from $SEGMENTS_SHARED_DATA, <repo>/../shared/data or /work/shared/data."""
     folders = [os.environ.get("SEGMENTS_SHARED_DATA"), PROJECT_ROOT.parent / "shared" / "data", "/work/shared/data"]
     for folder in folders:
         if folder and (Path(folder) / name).is_file():
@@ -136,15 +138,19 @@ def shared_data_file(name: str) -> Path | None:
 
 
 EXAMPLES = PROJECT_ROOT / "examples"
+ONLINE_RETAIL_FILE = "online_retail_ii_2009_2010.parquet"
 
 
 @dataclass
 class ExampleBuild:
-    """An example project (examples/<name>, installing the package with local: ../..) built into a temp folder."""
+    """An examples/<name> project (installing the package with local: ../..) built into a temp folder:
+    its folder, DuckDB file and dbt output, the raw file it read and the last build's log."""
 
     project_dir: Path
     database: Path
     target_dir: Path
+    raw_file: Path | None = None
+    stdout: str = ""
 
     def dbt(self, *args: str, extra_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
         env = {**os.environ, "DBT_PROFILES_DIR": str(self.project_dir), "SEGMENTS_DUCKDB_PATH": str(self.database)}
@@ -153,7 +159,9 @@ class ExampleBuild:
                    *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
         result = subprocess.run(command, cwd=self.project_dir, env=env, capture_output=True, text=True)
         if check and result.returncode != 0:
-            pytest.fail(f"dbt {' '.join(args)} in {self.project_dir.name} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+            pytest.fail(f"dbt {' '.join(args)} in examples/{self.project_dir.name} failed:\n"
+                        f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        self.stdout = result.stdout
         return result
 
     def query(self, sql: str):
@@ -169,7 +177,29 @@ def campaign_build(tmp_path_factory):
         pytest.skip("marketing_campaign.tsv is not in ../shared/data or /work/shared/data (set SEGMENTS_SHARED_DATA)")
     root = tmp_path_factory.mktemp("campaign")
     build = ExampleBuild(project_dir=EXAMPLES / "customer_table", database=root / "campaign.duckdb",
-                         target_dir=root / "target")
+                         target_dir=root / "target", raw_file=path)
     build.dbt("deps")
     build.dbt("build", extra_vars={"customer_table_path": str(path)})
     return build, path
+
+
+def build_online_retail_example(root: Path, *args: str, extra_vars: dict | None = None,
+                                check: bool = True) -> ExampleBuild | subprocess.CompletedProcess:
+    """`dbt build` (or `args`) of examples/online_retail_ii on the shared Online Retail II file, exactly as a
+    user runs it (dbt deps, then the build with online_retail_path); skips when the file is absent."""
+    raw_file = shared_data_file(ONLINE_RETAIL_FILE)
+    if raw_file is None:
+        pytest.skip(f"{ONLINE_RETAIL_FILE} is not in ../shared/data (nor SEGMENTS_SHARED_DATA)")
+    build = ExampleBuild(project_dir=EXAMPLES / "online_retail_ii", database=root / "online_retail_ii.duckdb",
+                         target_dir=root / "target", raw_file=raw_file)
+    build.dbt("deps")
+    result = build.dbt(*(args or ("build",)), extra_vars={"online_retail_path": str(raw_file), **(extra_vars or {})},
+                       check=check)
+    return build if check else result
+
+
+@pytest.fixture(scope="session")
+def online_retail_build(tmp_path_factory) -> ExampleBuild:
+    """examples/online_retail_ii built end to end on the real Online Retail II file (skipped without it):
+    one build shared by every test that needs segments of real order lines."""
+    return build_online_retail_example(tmp_path_factory.mktemp("online_retail_ii"))

@@ -160,7 +160,9 @@ final as (
         case
             when _value_rejection is not null or _record_rank > 1 then _raw_record
         end as raw_record,
-        case when _record_rank > 1 and _value_rejection is null then _raw_id else _rejected_value end as rejected_value
+        case when _record_rank > 1 and _value_rejection is null then _raw_id else _rejected_value end as rejected_value,
+        -- what a timestamp was read as: order-line sources only (int_quarantine unions both)
+        cast(null as {{ dbt.type_timestamp() }}) as rejected_value_read_as
     from ranked
 
 )
