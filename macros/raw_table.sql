@@ -88,9 +88,14 @@
     {{ return({'enabled': true, 'relation': relation, 'columns': columns, 'other_columns': other_columns}) }}
 {% endmacro %}
 
+{#- The var that names a raw source's data: raw_<table>_table, and customer_table for the customer table. -#}
+{% macro raw_table_var(table_name) %}
+    {{ return('customer_table' if table_name == 'customer_table' else 'raw_' ~ table_name ~ '_table') }}
+{% endmacro %}
+
 {#- True unless the source's raw_<table>_table var is null. -#}
 {% macro raw_source_enabled(table_name) %}
-    {{ return(var('raw_' ~ table_name ~ '_table', table_name) is not none) }}
+    {{ return(var(dbt_segments.raw_table_var(table_name), table_name) is not none) }}
 {% endmacro %}
 
 {#- The declared columns of a raw source table: {column: its meta} in the order of _raw__sources.yml. -#}
@@ -112,10 +117,11 @@
 
 {#- Where the raw table is: its source relation, checked to exist (engines that read tables). -#}
 {% macro default__raw_table_relation(table_name, source_relation) %}
+    {%- set var_name = dbt_segments.raw_table_var(table_name) -%}
     {%- set found = adapter.get_relation(database=source_relation.database, schema=source_relation.schema,
                                          identifier=source_relation.identifier) -%}
     {%- if found is none -%}
-        {{ exceptions.raise_compiler_error("raw_" ~ table_name ~ "_table: there is no table " ~ source_relation ~ ": load the raw " ~ table_name ~ " data there, or point the raw_schema and raw_" ~ table_name ~ "_table vars at your table" ~ (", or set raw_" ~ table_name ~ "_table: null if you have no " ~ table_name ~ " data" if table_name != 'transactions' else "") ~ ".") }}
+        {{ exceptions.raise_compiler_error(var_name ~ ": there is no table " ~ source_relation ~ ": load the raw " ~ table_name ~ " data there, or point the raw_schema and " ~ var_name ~ " vars at your table" ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data" if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
     {%- endif -%}
     {{ return(source_relation) }}
 {% endmacro %}
@@ -125,7 +131,7 @@
     {%- if var('raw_data_path') is none -%}
         {{ return(dbt_segments.default__raw_table_relation(table_name, source_relation)) }}
     {%- endif -%}
-    {%- set var_name = 'raw_' ~ table_name ~ '_table' -%}
+    {%- set var_name = dbt_segments.raw_table_var(table_name) -%}
     {%- set value = (var(var_name, table_name) | string | trim).rstrip('/') -%}
     {%- set base = value if '/' in value else var('raw_data_path') ~ '/' ~ value -%}
     {%- set extension = modules.re.search('[.](parquet|csv|tsv|txt)$', base | lower) -%}
@@ -144,7 +150,7 @@
         {%- if found[loop.index0] | int > 0 -%}{%- do matched.append(candidate) -%}{%- endif -%}
     {%- endfor -%}
     {%- if not matched -%}
-        {{ exceptions.raise_compiler_error(var_name ~ ": no file found for the raw " ~ table_name ~ " data at " ~ candidates | join(', ') ~ ". Put the file there, or set " ~ var_name ~ " to its path (a .parquet or .csv file, or a folder of them; a bare name is looked up in raw_data_path)" ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data" if table_name != 'transactions' else "") ~ ".") }}
+        {{ exceptions.raise_compiler_error(var_name ~ ": no file found for the raw " ~ table_name ~ " data at " ~ candidates | join(', ') ~ ". Put the file there, or set " ~ var_name ~ " to its path (a .parquet or .csv file, or a folder of them; a bare name is looked up in raw_data_path)" ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data" if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
     {%- elif matched | length > 1 -%}
         {{ exceptions.raise_compiler_error(var_name ~ ": the raw " ~ table_name ~ " data could be any of " ~ matched | join(', ') ~ ": set " ~ var_name ~ " to the one to read, with its extension or folder path.") }}
     {%- endif -%}

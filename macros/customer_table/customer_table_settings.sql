@@ -1,7 +1,8 @@
 {#- The customer-table settings (the customer_table* vars), checked and with every column name as the
     staging model writes it (customer_table_column_name). One macro reads the vars, so the staging,
     cleaning and feature models and validate_settings agree on what they mean:
-      table              the raw table (customer_table var); none = the segmentation reads order lines
+      table              the raw table or file (customer_table var, read like raw_<table>_table);
+                         none = the segmentation reads order lines
       id_column          the id column as the table spells it; staged as customer_id
       numeric_columns    columns parsed as numbers, then passed into customer_features under their names
       required_columns   of those (or of the derived features), the ones a row cannot do without
@@ -16,8 +17,8 @@
 {% macro customer_table_settings() %}
     {%- set table = var('customer_table', none) -%}
     {%- if table is none -%}{{ return(none) }}{%- endif -%}
-    {%- if table is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', table) -%}
-        {{ exceptions.raise_compiler_error("customer_table is " ~ dbt_segments.shown(table) ~ ": set it to the name of your raw customer table (letters, digits and _), or to null to segment order lines.") }}
+    {%- if not dbt_segments.is_safe_raw_column_name(table) -%}
+        {{ exceptions.raise_compiler_error("customer_table is " ~ dbt_segments.shown(table) ~ ": set it to the name of your raw customer table or file (a bare name is looked up in raw_data_path as <name>.parquet or <name>.csv; a path is read as it is), without quotes or backslashes, or to null to segment order lines.") }}
     {%- endif -%}
 
     {%- set id_column = var('customer_table_id_column', 'customer_id') -%}

@@ -139,6 +139,7 @@ def shared_data_file(name: str) -> Path | None:
 
 EXAMPLES = PROJECT_ROOT / "examples"
 ONLINE_RETAIL_FILE = "online_retail_ii_2009_2010.parquet"
+ONLINE_RETAIL_PROJECT = EXAMPLES / "online_retail_ii"
 
 
 @dataclass
@@ -190,7 +191,7 @@ def build_online_retail_example(root: Path, *args: str, extra_vars: dict | None 
     raw_file = shared_data_file(ONLINE_RETAIL_FILE)
     if raw_file is None:
         pytest.skip(f"{ONLINE_RETAIL_FILE} is not in ../shared/data (nor SEGMENTS_SHARED_DATA)")
-    build = ExampleBuild(project_dir=EXAMPLES / "online_retail_ii", database=root / "online_retail_ii.duckdb",
+    build = ExampleBuild(project_dir=ONLINE_RETAIL_PROJECT, database=root / "online_retail_ii.duckdb",
                          target_dir=root / "target", raw_file=raw_file)
     build.dbt("deps")
     result = build.dbt(*(args or ("build",)), extra_vars={"online_retail_path": str(raw_file), **(extra_vars or {})},

@@ -1,11 +1,13 @@
 {#- The raw customer table (customer_table var), one row per customer as it arrived: every column kept
     as text under its written name (customer_table_column_name: lower case, other characters as _), the
-    id column as customer_id. Numbers stay text until int_customer_table_validated parses them. -#}
-{%- set columns = dbt_segments.customer_table_source_columns(source('raw', 'customer_table')) %}
+    id column as customer_id. Numbers stay text until int_customer_table_validated parses them. The
+    table is found like every raw source (raw_table_relation: files on DuckDB, raw_schema elsewhere). -#}
+{%- set relation = adapter.dispatch('raw_table_relation', 'dbt_segments')('customer_table', source('raw', 'customer_table')) if execute else source('raw', 'customer_table') -%}
+{%- set columns = dbt_segments.customer_table_source_columns(relation) %}
 
 with source as (
 
-    select * from {{ source('raw', 'customer_table') }}
+    select * from {{ relation }}
 
 ),
 
