@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from large_demo_data import generate_large  # noqa: E402
 
-from python_udfs.segmentation import centroids_from_table, nearest_centroid  # noqa: E402
+from python_udfs.segmentation import centroid_matrix, nearest_centroid  # noqa: E402
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 SCORE_CHUNK_ROWS = 65_536
@@ -159,7 +159,7 @@ def scoring_10m(dbt: Dbt, database: Path, rows: int, repeats: int) -> dict:
         "centroids=ref('segment_centroids')) }}")
     features = list(scaler["feature"])
     means, scales = scaler["mean"].to_numpy(np.float64), scaler["scale"].to_numpy(np.float64)
-    centroids = centroids_from_table(centroid_table)
+    centroids = centroid_matrix(centroid_table).matrix
     sql_runs, numpy_runs, memory_runs = [], [], []
     with duckdb.connect(str(database)) as connection:
         connection.execute("set threads = 2")
@@ -197,9 +197,11 @@ STEPS = [
     ("fit", ("run", "--select", "segment_retrain_decision", "segment_feature_screening", "segment_scaler",
              "segment_k_selection", "segment_centroids")),
     ("explain", ("run", "--select", "segment_stability", "segment_algorithm_comparison")),
-    # the registry publishes the fit (its gate reads segment_stability), then every customer is scored
-    ("scoring", ("run", "--select", "segment_models", "segment_model_scalers", "segment_model_centroids",
-                 "segment_rfm_labels", "segment_dictionary", "customer_segments")),
+    # the registry records the fit (scaler, centroids, drift baselines), then publishes it (its gate reads
+    # segment_stability), then every customer is scored
+    ("scoring", ("run", "--select", "segment_model_scalers", "segment_model_centroids", "segment_training_shares",
+                 "segment_training_bins", "segment_models", "segment_rfm_labels", "segment_dictionary",
+                 "customer_segments")),
 ]
 
 

@@ -7,8 +7,10 @@
     {%- for column in columns -%}
         {%- do qualified.append((qualifier ~ '.' if qualifier else '') ~ column) -%}
     {%- endfor -%}
+    {#- the rows of a partition are identical, so ordering by one column is as good as by all (and some
+        engines need an order for row_number) -#}
     row_number() over (
         partition by {{ qualified | join(', ') }}
-        order by {{ qualified | join(', ') }}
+        order by {{ qualified[0] }}
     )
 {%- endmacro %}

@@ -1,38 +1,116 @@
-{#- Reads a timestamp that arrives as text in one of the formats raw feeds use, and returns it in UTC:
-      YYYY-MM-DD HH:MI:SS and YYYY-MM-DDTHH:MI:SS (no zone: read as UTC, the feeds' convention),
-      YYYY-MM-DDTHH:MI:SSZ and YYYY-MM-DD HH:MI:SS UTC (UTC),
-      YYYY-MM-DDTHH:MI:SS+HH:MM / -HH:MM (ISO 8601 offset; converted to UTC),
-      DD/MM/YYYY HH:MI (day first, UTC) and unix epoch seconds (digits only).
-    The text is cleaned first (control characters, surrounding spaces). Anything else, including
-    impossible dates such as 31/31/2024 and named zones such as CET, becomes null so the cleaning models
-    can quarantine the row with reason `unparseable_timestamp`. -#}
-{% macro parse_timestamp_text(text_column) %}
-    {{ return(adapter.dispatch('parse_timestamp_text', 'dbt_segments')(text_column)) }}
+{#- Reads a timestamp written in the form `form_column` names (timestamp_form) and returns it in UTC, or
+    null when the value is not a real time in that form (31/31/2024, 2024-02-30, 25:00), so the cleaning
+    models quarantine it with reason `unparseable_timestamp`. `text` is the value after clean_text and
+    lower(); `day_first` is the source's day_month_order (true, false, or null when undecided): a
+    D/M/YYYY value is read day first or month first as its source writes them, one that can only be read
+    one way is read that way, and one that reads both ways in an undecided source stays null (reason
+    `ambiguous_day_month_order`, which stops the build naming the timestamp_formats var). -#}
+{% macro parse_timestamp_text(text, form_column, day_first, source_name) %}
+    {{ return(adapter.dispatch('parse_timestamp_text', 'dbt_segments')(text, form_column, day_first, source_name)) }}
 {% endmacro %}
 
-{% macro default__parse_timestamp_text(text_column) %}
-    {%- set value = dbt_segments.clean_text(text_column) -%}
-    {%- set date_and_time = dbt.concat(['substring(' ~ value ~ ', 1, 10)', "' '", 'substring(' ~ value ~ ', 12, 8)']) -%}
-    {%- set offset_minutes = '(case when substring(' ~ value ~ ', 20, 1) = ' ~ "'+'" ~ ' then -1 else 1 end) * ('
-        ~ dbt_segments.try_cast('substring(' ~ value ~ ', 21, 2)', dbt.type_int()) ~ ' * 60 + '
-        ~ dbt_segments.try_cast('substring(' ~ value ~ ', 24, 2)', dbt.type_int()) ~ ')' -%}
-    case
-        when {{ value }} = '' then null
-        when translate({{ value }}, '0123456789', '') = '' and length({{ value }}) between 1 and 11
-            then {{ dbt.dateadd('second', 'cast(' ~ value ~ ' as ' ~ dbt.type_bigint() ~ ')', "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")") }}
-        when length({{ value }}) = 16 and substring({{ value }}, 3, 1) = '/' and substring({{ value }}, 6, 1) = '/'
-            then {{ dbt_segments.try_cast(
-                dbt.concat(['substring(' ~ value ~ ', 7, 4)', "'-'", 'substring(' ~ value ~ ', 4, 2)', "'-'",
-                            'substring(' ~ value ~ ', 1, 2)', "' '", 'substring(' ~ value ~ ', 12, 5)', "':00'"]),
-                dbt.type_timestamp()) }}
-        when length({{ value }}) = 20 and substring({{ value }}, 11, 1) = 'T' and substring({{ value }}, 20, 1) = 'Z'
-            then {{ dbt_segments.try_cast(date_and_time, dbt.type_timestamp()) }}
-        when length({{ value }}) = 23 and substring({{ value }}, 11, 1) in ('T', ' ') and substring({{ value }}, 20, 4) = ' UTC'
-            then {{ dbt_segments.try_cast(date_and_time, dbt.type_timestamp()) }}
-        when length({{ value }}) = 25 and substring({{ value }}, 11, 1) in ('T', ' ')
-                and substring({{ value }}, 20, 1) in ('+', '-') and substring({{ value }}, 23, 1) = ':'
-            then {{ dbt.dateadd('minute', offset_minutes, dbt_segments.try_cast(date_and_time, dbt.type_timestamp())) }}
-        when length({{ value }}) = 19 and substring({{ value }}, 11, 1) in ('T', ' ')
-            then {{ dbt_segments.try_cast(date_and_time, dbt.type_timestamp()) }}
+{% macro default__parse_timestamp_text(text, form_column, day_first, source_name) %}
+    {%- set forms = dbt_segments.timestamp_forms() -%}
+    {%- set epoch = "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- set has_time = "(substring(" ~ text ~ ", 11, 1) in ('t', ' ') and substring(" ~ text ~ ", 14, 1) = ':')" -%}
+    {%- set has_seconds = "(" ~ has_time ~ " and substring(" ~ text ~ ", 17, 1) = ':')" -%}
+    {%- set iso_pattern = forms.iso_8601.pattern -%}
+    {%- set dmy = forms.day_month_year.pattern -%}
+    {%- set ymd = forms.year_month_day.pattern -%}
+    {%- set day_order = dbt_segments.day_month_order_of_value(text, day_first) -%}
+    case {{ form_column }}
+        {%- for format in dbt_segments.timestamp_formats_for(source_name) %}
+        when 'format_{{ loop.index }}' then {{ dbt_segments.timestamp_from_format(text, format) }}
+        {%- endfor %}
+        -- the common ISO shapes are cast as they are (after a space replaces the t); the rest by parts
+        when 'iso_8601' then case
+            when length({{ text }}) = 19 and {{ has_seconds }} then {{ dbt_segments.try_cast(dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 8)']), dbt.type_timestamp()) }}
+            when length({{ text }}) = 16 and {{ has_time }} then {{ dbt_segments.try_cast(dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 5)', "':00'"]), dbt.type_timestamp()) }}
+            when length({{ text }}) = 10 then {{ dbt_segments.try_cast(dbt.concat([text, "' 00:00:00'"]), dbt.type_timestamp()) }}
+            else {{ dbt_segments.timestamp_from_parts(
+            'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 6, 2)', 'substring(' ~ text ~ ', 9, 2)',
+            "case when " ~ has_time ~ " then substring(" ~ text ~ ", 12, 2) else '0' end",
+            "case when " ~ has_time ~ " then substring(" ~ text ~ ", 15, 2) else '0' end",
+            "case when " ~ has_seconds ~ " then substring(" ~ text ~ ", 18, 2) else '0' end",
+            fraction=dbt_segments.regex_group(text, iso_pattern, 7),
+            zone=dbt_segments.regex_group(text, iso_pattern, 8)) }}
+        end
+        when 'yyyymmdd' then {{ dbt_segments.timestamp_from_parts(
+            'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)') }}
+        when 'yyyymmddhhmmss' then {{ dbt_segments.timestamp_from_parts(
+            'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)',
+            'substring(' ~ text ~ ', 9, 2)', 'substring(' ~ text ~ ', 11, 2)', 'substring(' ~ text ~ ', 13, 2)') }}
+        when 'epoch_seconds' then {{ dbt.dateadd('second', 'cast(' ~ text ~ ' as ' ~ dbt.type_bigint() ~ ')', epoch) }}
+        when 'epoch_milliseconds' then {{ dbt.dateadd('second', 'cast(floor(cast(' ~ text ~ ' as ' ~ dbt.type_bigint() ~ ') / 1000) as ' ~ dbt.type_bigint() ~ ')', epoch) }}
+        when 'day_month_year' then
+            case
+                when {{ day_order }} then {{ dbt_segments.timestamp_from_parts(
+                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 2), dbt_segments.regex_group(text, dmy, 1),
+                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4), dbt_segments.regex_group(text, dmy, 7)),
+                    dbt_segments.regex_group(text, dmy, 5), dbt_segments.regex_group(text, dmy, 6)) }}
+                when not {{ day_order }} then {{ dbt_segments.timestamp_from_parts(
+                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 1), dbt_segments.regex_group(text, dmy, 2),
+                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4), dbt_segments.regex_group(text, dmy, 7)),
+                    dbt_segments.regex_group(text, dmy, 5), dbt_segments.regex_group(text, dmy, 6)) }}
+            end
+        when 'year_month_day' then {{ dbt_segments.timestamp_from_parts(
+            dbt_segments.regex_group(text, ymd, 1), dbt_segments.regex_group(text, ymd, 2), dbt_segments.regex_group(text, ymd, 3),
+            dbt_segments.regex_group(text, ymd, 4), dbt_segments.regex_group(text, ymd, 5), dbt_segments.regex_group(text, ymd, 6)) }}
     end
 {%- endmacro %}
+
+{#- A timestamp from its parts, each a SQL text expression of digits ('' reads as 0): the parts are
+    written as 'YYYY-MM-DD HH:MM:SS[.ffffff]' and cast, so an impossible date or time is null. `zone` is
+    '', z, utc, gmt or an offset (+02, +0200, +02:00), converted to UTC. -#}
+{% macro timestamp_from_parts(year, month, day, hour="'0'", minute="'0'", second="'0'", fraction=none, zone=none) %}
+    {%- set pieces = [] -%}
+    {%- for part, width, separator in [(year, 4, "'-'"), (month, 2, "'-'"), (day, 2, "' '"), (hour, 2, "':'"),
+                                        (minute, 2, "':'"), (second, 2, none)] -%}
+        {%- do pieces.append("lpad(" ~ part ~ ", " ~ width ~ ", '0')") -%}
+        {%- if separator -%}{%- do pieces.append(separator) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if fraction -%}
+        {%- do pieces.append("case when " ~ fraction ~ " <> '' then " ~ dbt.concat(["'.'", "substring(" ~ fraction ~ ", 1, 6)"]) ~ " else '' end") -%}
+    {%- endif -%}
+    {%- set parsed = dbt_segments.try_cast(dbt.concat(pieces), dbt.type_timestamp()) -%}
+    {%- if not zone -%}{{ return(parsed) }}{%- endif -%}
+    {%- set offset_minutes = "(case when substring(" ~ zone ~ ", 1, 1) = '-' then 1 else -1 end) * ("
+        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", 2, 2)", dbt.type_int()) ~ " * 60 + case when length(" ~ zone ~ ") >= 5 then "
+        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", length(" ~ zone ~ ") - 1, 2)", dbt.type_int()) ~ " else 0 end)" -%}
+    {{ return("case when " ~ zone ~ " in ('', 'z', 'utc', 'gmt') then " ~ parsed ~ " else " ~ dbt.dateadd('minute', offset_minutes, parsed) ~ " end") }}
+{% endmacro %}
+
+{#- The hour of the day from an hour text and an am/pm text ('' when the value has none). -#}
+{% macro hour_of_day(hour, am_pm) %}
+    {{ return("case when " ~ am_pm ~ " = '' then " ~ hour ~ " else cast(mod(" ~ dbt_segments.try_cast(hour, dbt.type_int()) ~ ", 12) + case when " ~ am_pm ~ " = 'pm' then 12 else 0 end as " ~ dbt.type_string() ~ ") end") }}
+{% endmacro %}
+
+{#- A value read with one of the timestamp_formats var's compiled formats (timestamp_formats_for). -#}
+{% macro timestamp_from_format(text, format) %}
+    {%- set roles = format.roles -%}
+    {%- set group = {} -%}
+    {%- for role, index in roles.items() -%}
+        {%- do group.update({role: dbt_segments.regex_group(text, format.pattern, index)}) -%}
+    {%- endfor -%}
+    {%- if 'year' in group -%}
+        {%- set year = group.year -%}
+    {%- else -%}
+        {#- two-digit years as Python's strptime reads them: 69-99 are 19xx, 00-68 are 20xx -#}
+        {%- set year = "cast(case when " ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " >= 69 then 1900 else 2000 end + "
+                       ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " as " ~ dbt.type_string() ~ ")" -%}
+    {%- endif -%}
+    {%- if 'month' in group -%}
+        {%- set month = group.month -%}
+    {%- else -%}
+        {%- set month_cases = [] -%}
+        {%- for name in ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] -%}
+            {%- do month_cases.append("when substring(" ~ group.month_name ~ ", 1, 3) = '" ~ name ~ "' then '" ~ loop.index ~ "'") -%}
+        {%- endfor -%}
+        {%- set month = "case " ~ month_cases | join(' ') ~ " end" -%}
+    {%- endif -%}
+    {%- set hour = group.get('hour', group.get('hour_12', "'0'")) -%}
+    {%- if 'am_pm' in group -%}{%- set hour = dbt_segments.hour_of_day(hour, group.am_pm) -%}{%- endif -%}
+    {{ return(dbt_segments.timestamp_from_parts(year, month, group.get('day', "'1'"), hour,
+                                               group.get('minute', "'0'"), group.get('second', "'0'"),
+                                               fraction=group.get('fraction'), zone=group.get('zone'))) }}
+{% endmacro %}

@@ -1,45 +1,51 @@
-{#- Column mapping for projects that install this package: the name a raw source column has in the
-    installing project's data. The var raw_<table>_columns maps the package's column names (those of
-    models/staging/_raw__sources.yml) to the project's, e.g.
-        raw_transactions_columns: {customer_id: client_ref, ordered_at: order_ts}
-    A column it does not name keeps the package's name. Only the staging models call raw_column, so
-    every later model sees the package's names whatever the raw data call them. -#}
-{% macro raw_column(table_name, column_name) %}
-    {{ return(adapter.dispatch('raw_column', 'dbt_segments')(table_name, column_name)) }}
+{#- The SQL for one declared raw column in a staging model: the column of the raw data that stands for
+    it (quoted when its name is not a plain identifier, e.g. "Customer ID"), or `null` when the data has
+    no such column (an optional column: the cleaning models apply its default). `raw` is what raw_table
+    returned for the source. Only the staging models call raw_column, so every later model sees the
+    package's names whatever the raw data call them. -#}
+{% macro raw_column(raw, column_name) %}
+    {{ return(adapter.dispatch('raw_column', 'dbt_segments')(raw, column_name)) }}
 {% endmacro %}
 
-{% macro default__raw_column(table_name, column_name) %}
-    {%- set mapping = dbt_segments.raw_column_mapping(table_name) -%}
-    {{ return(mapping.get(column_name, column_name)) }}
+{% macro default__raw_column(raw, column_name) %}
+    {{ return(raw.columns.get(column_name, 'null')) }}
 {% endmacro %}
 
-{#- The checked mapping of one raw table: {package column: project column}. Refuses, naming the var and
-    the fix, a mapping that is not a mapping, a key that is not a column of that source, a value that
-    is not a plain identifier (it is written into SQL) and two columns mapped to one. -#}
+{#- The checked mapping of one raw table (var raw_<table>_columns): {package column: the data's column},
+    keys in lower case. A value of null says the data has no such column (its default applies). Refuses,
+    naming the var and the fix, a mapping that is not a mapping, a key that is not a column of that
+    source, a name that cannot be written safely into SQL (empty, or holding a quote character, a
+    backslash or a control character; any other name, e.g. "Customer ID", is quoted by the adapter) and
+    two columns mapped to one. -#}
 {% macro raw_column_mapping(table_name) %}
     {%- set var_name = 'raw_' ~ table_name ~ '_columns' -%}
     {%- set mapping = var(var_name, {}) or {} -%}
     {%- if mapping is string or mapping is not mapping -%}
         {{ exceptions.raise_compiler_error(var_name ~ " is " ~ mapping ~ ": give a mapping from this package's column names to yours, e.g. {customer_id: client_ref}.") }}
     {%- endif -%}
-    {%- if execute and mapping -%}
-        {%- set declared = [] -%}
-        {%- for node in graph.sources.values() if node.package_name == 'dbt_segments' and node.source_name == 'raw' and node.name == table_name -%}
-            {%- for column in node.columns -%}{%- do declared.append(column | lower) -%}{%- endfor -%}
-        {%- endfor -%}
-        {%- set unknown = mapping.keys() | map('lower') | reject('in', declared) | list -%}
+    {%- set checked = {} -%}
+    {%- for key, value in mapping.items() -%}{%- do checked.update({key | string | lower: value}) -%}{%- endfor -%}
+    {%- if execute and checked -%}
+        {%- set declared = dbt_segments.raw_source_columns(table_name).keys() | list -%}
+        {%- set unknown = checked.keys() | reject('in', declared) | list -%}
         {%- if declared and unknown -%}
             {{ exceptions.raise_compiler_error(var_name ~ " maps " ~ unknown ~ ", which raw " ~ table_name ~ " does not have: its keys are this package's column names " ~ declared ~ ", its values the names in your data.") }}
         {%- endif -%}
-        {%- for key, value in mapping.items() -%}
-            {%- if value is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', value) -%}
-                {{ exceptions.raise_compiler_error(var_name ~ " maps " ~ key ~ " to " ~ value ~ ", which is not a plain column name (letters, digits and _): rename that column in a view and map to the view's name.") }}
+        {%- for key, value in checked.items() if value is not none -%}
+            {%- if value is not string or not dbt_segments.is_safe_raw_column_name(value) -%}
+                {{ exceptions.raise_compiler_error(var_name ~ " maps " ~ key ~ " to " ~ dbt_segments.shown(value) ~ ", which cannot be written safely into SQL (a column name may hold spaces and punctuation, but no quote character, backslash or control character): rename that column in a view and map to the view's name.") }}
             {%- endif -%}
         {%- endfor -%}
-        {%- set targets = mapping.values() | map('lower') | list -%}
+        {%- set targets = checked.values() | reject('none') | map('lower') | list -%}
         {%- for value in targets | unique if targets.count(value) > 1 -%}
             {{ exceptions.raise_compiler_error(var_name ~ " maps more than one column to " ~ value ~ ": each of your columns can stand for one column of this package.") }}
         {%- endfor -%}
     {%- endif -%}
-    {{ return(mapping) }}
+    {{ return(checked) }}
+{% endmacro %}
+
+{#- True for a column name that adapter.quote writes safely into SQL on every engine: not blank, and no
+    quote character (' " `), backslash or control character. -#}
+{% macro is_safe_raw_column_name(name) %}
+    {{ return(name is string and name | trim != '' and not modules.re.search('["\'`\\\\\\x00-\\x1f\\x7f]', name)) }}
 {% endmacro %}

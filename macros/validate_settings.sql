@@ -124,10 +124,31 @@
         {{ exceptions.raise_compiler_error("publish_gate_allowed_verdicts names " ~ dbt_segments.shown(verdict) ~ ": list verdicts of segment_stability (stable, doubtful, unstable).") }}
     {%- endfor -%}
 
-    {#- issue 5: the column mappings of a project installing the package (raw_<table>_columns) -#}
+    {#- a customer table instead of order lines: its vars are checked by customer_table_settings (through
+        feature_mart_columns above); features are measured at as_of_date or its latest signup date -#}
+    {%- set customer_table = dbt_segments.customer_table_settings() -%}
+    {%- if customer_table is not none and var('as_of_date') is none and 'signup_date' not in customer_table.columns -%}
+        {{ exceptions.raise_compiler_error("customer_table " ~ customer_table.table ~ " has no signup date to measure features at: set the as_of_date var to the date the table describes (YYYY-MM-DD), or map a signup date column (customer_table_columns: {signup_date: <column>}).") }}
+    {%- endif -%}
+    {#- the raw data: table names or paths, column mappings, timestamp formats, cancellation and
+        non-product conventions (each macro stops naming its var), the quarantine share -#}
     {%- for table_name in ['customers', 'transactions', 'events', 'support_tickets'] -%}
+        {%- set table_var = 'raw_' ~ table_name ~ '_table' -%}
+        {%- set table_value = var(table_var, table_name) -%}
+        {%- if table_value is none and table_name == 'transactions' and customer_table is none -%}
+            {{ exceptions.raise_compiler_error(table_var ~ " is null, but the order lines are the one source the segmentation cannot do without: set " ~ table_var ~ " to your order-lines file or table.") }}
+        {%- elif table_value is not none and not dbt_segments.is_safe_raw_column_name(table_value) -%}
+            {{ exceptions.raise_compiler_error(table_var ~ " is " ~ dbt_segments.shown(table_value) ~ ": set it to a table name or file path without quotes or backslashes, or to null if you have no " ~ table_name ~ " data.") }}
+        {%- endif -%}
         {%- do dbt_segments.raw_column_mapping(table_name) -%}
+        {%- do dbt_segments.timestamp_formats_for(table_name) -%}
     {%- endfor -%}
+    {%- do dbt_segments.has_cancellation_prefix('order_id') -%}
+    {%- do dbt_segments.is_non_product_code('product_code') -%}
+    {%- set max_share = var('max_quarantined_share', 0.5) -%}
+    {%- if max_share is string or max_share is boolean or max_share is not number or max_share <= 0 or max_share > 1 -%}
+        {{ exceptions.raise_compiler_error("max_quarantined_share is " ~ dbt_segments.shown(max_share) ~ ": set it to the largest share of a source that may be quarantined before the build stops, above 0 and at most 1 (e.g. 0.5).") }}
+    {%- endif -%}
     {{ return('select 1') }}
 {% endmacro %}
 
@@ -203,8 +224,14 @@
 {% endmacro %}
 
 {#- The columns segment_features may name: customer_features' declared columns and, once it exists,
-    its live columns (lower case); empty when neither is known (e.g. installed without that model). -#}
+    its live columns (lower case); empty when neither is known (e.g. installed without that model).
+    For a customer table, the columns it fills (customer_table_settings), known before any build. -#}
 {% macro feature_mart_columns() %}
+    {%- set customer_table = dbt_segments.customer_table_settings() -%}
+    {%- if customer_table is not none -%}
+        {{ return((['customer_id', 'as_of_date', 'is_buyer', 'rfm_label'] + customer_table.filled_columns
+                   + customer_table.feature_columns) | unique | list) }}
+    {%- endif -%}
     {%- set columns = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'customer_features' -%}
         {%- for column in node.columns -%}{%- do columns.append(column | lower) -%}{%- endfor -%}

@@ -48,6 +48,21 @@ class RuleSet:
     means: np.ndarray  # imputation value per feature (the scaler's mean)
     leaves: list[Leaf]
     k: int
+    # the segment key of each position 0..k-1 the trees were grown on (CentroidMatrix.segment_ids); the
+    # leaves carry keys once `keyed` has mapped them, positions before
+    segment_ids: np.ndarray | None = None
+
+    @property
+    def keys(self) -> np.ndarray:
+        return np.arange(self.k) if self.segment_ids is None else self.segment_ids
+
+    def keyed(self, segment_ids) -> "RuleSet":
+        """The same rules with each leaf's segment position replaced by its segment key."""
+        segment_ids = np.asarray(segment_ids, dtype=np.int64)
+        if len(segment_ids) != self.k:
+            raise ValueError(f"{len(segment_ids)} segment keys for {self.k} segments")
+        leaves = [Leaf(int(segment_ids[leaf.segment_id]), leaf.bounds) for leaf in self.leaves]
+        return RuleSet(self.features, self.means, leaves, self.k, segment_ids)
 
     def partition(self, values: np.ndarray) -> np.ndarray:
         """The rule segment of every row of raw feature `values` (NaN -> the feature's mean)."""
@@ -247,12 +262,16 @@ def fit_rules(
     centroids: np.ndarray | None = None,
     scales: np.ndarray | None = None,
     methods: tuple[str, ...] = ("surrogate_tree", "imm_exkmc_tree"),
+    segment_ids: np.ndarray | None = None,
 ) -> tuple[RuleSet, dict]:
     """Grow each candidate from k to max_leaf_factor * k leaves and keep, per candidate, the first size that
     meets both targets; the candidate doing so with fewer leaves wins (ties: higher fidelity, then the
     surrogate tree). Candidates: the surrogate CART tree, and, when `centroids` (scaled) and `scales` are
     given, the IMM/ExKMC threshold tree (`methods` limits the candidates). If none meets the targets, the
-    largest surrogate tree is kept."""
+    largest surrogate tree is kept.
+
+    `labels` are positions 0..k-1 (rows of `centroids`); given `segment_ids`, the returned rules speak in
+    those segment keys (RuleSet.keyed)."""
     if max_leaf_factor < 1:
         raise SegmentationConfigError(
             f"rule_max_leaf_factor is {max_leaf_factor}: it needs to be at least 1 (at most k x factor leaves; 4 is usual)."
@@ -294,9 +313,11 @@ def fit_rules(
                 reached.append(result)
                 break
     if not reached:
-        return fallback if fallback is not None else result
-    return min(reached, key=lambda result: (result[1]["leaves"], -result[1]["fidelity"],
-                                            result[1]["method"] != "surrogate_tree"))
+        rules, summary = fallback if fallback is not None else result
+    else:
+        rules, summary = min(reached, key=lambda result: (result[1]["leaves"], -result[1]["fidelity"],
+                                                          result[1]["method"] != "surrogate_tree"))
+    return (rules if segment_ids is None else rules.keyed(segment_ids)), summary
 
 
 def _readable_number(value: float) -> str:
@@ -325,12 +346,13 @@ def rule_table(
     """One row per segment: rule_text, rule_sql, coverage, precision, and the overall fidelity and cost ratio.
 
     coverage = share of the segment's customers its rule captures; precision = share of the customers the
-    rule captures that are in the segment. `log_features`: *_log columns equal to ln(1 + base column), whose
-    rule text is written on the base column's scale.
+    rule captures that are in the segment. `labels` and `assigned` are segment keys (rules.keys), as the
+    leaves of keyed rules are. `log_features`: *_log columns equal to ln(1 + base column), whose rule text
+    is written on the base column's scale.
     """
     log_features = log_features or set()
     rows = []
-    for segment_id in range(rules.k):
+    for segment_id in (int(key) for key in rules.keys):
         leaves = [leaf for leaf in rules.leaves if leaf.segment_id == segment_id]
         texts, sqls = [], []
         for leaf in leaves:

@@ -32,6 +32,12 @@ def to_pandas(data, order_by: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def select_columns(data, *columns: str):
+    """Only these columns of a warehouse frame, read before it reaches pandas: DuckDB relations project,
+    Spark and Snowpark frames select."""
+    return data.project(", ".join(columns)) if hasattr(data, "project") else data.select(*columns)
+
+
 def read_existing(session, relation) -> pd.DataFrame | None:
     """The table a model wrote last time (e.g. `dbt.this`), or None on a first build.
 
@@ -43,3 +49,17 @@ def read_existing(session, relation) -> pd.DataFrame | None:
         return to_pandas(session.sql(f"select * from {relation}"))
     except Exception:  # no such table yet: each engine raises its own error type
         return None
+
+
+def sibling_relation(this, identifier: str) -> str:
+    """The relation named `identifier` beside `this` (dbt.this: same database and schema, same quoting).
+
+    For reading, as read_existing does, a table this model cannot ref because it lies downstream
+    (the registry the previous build left, say).
+    """
+    text = repr(this) if not isinstance(this, str) else this
+    own = str(getattr(this, "identifier", "")) or text.rsplit(".", 1)[-1].strip('"`')
+    cut = text.rfind(own)
+    if cut < 0:
+        raise ValueError(f"cannot find {own!r} in the relation {text!r}")
+    return text[:cut] + identifier + text[cut + len(own):]

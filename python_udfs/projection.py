@@ -16,7 +16,7 @@ from sklearn.decomposition import PCA
 from python_udfs.segmentation import (
     SegmentationConfigError,
     _is_integer,
-    centroids_from_table,
+    centroid_matrix,
     scaler_from_table,
     standardize,
 )
@@ -110,15 +110,15 @@ def projection_table(
         )
     customer_segment_ids = segment_of.loc[sampled_ids].astype(int).to_numpy()
 
-    centroids = centroids_from_table(centroid_table_frame)
-    centroid_points = project(pca, centroids)
-    centroid_ids = np.sort(centroid_table_frame["segment_id"].unique()).astype(np.int64)
+    centroids = centroid_matrix(centroid_table_frame)
+    centroid_points = project(pca, centroids.matrix)
+    centroid_ids = centroids.segment_ids
 
     frame = pd.DataFrame(
         {
             "point_id": sampled_ids + [f"centroid-{segment_id}" for segment_id in centroid_ids],
-            "point_type": ["customer"] * len(sampled_ids) + ["centroid"] * len(centroids),
-            "customer_id": sampled_ids + [None] * len(centroids),
+            "point_type": ["customer"] * len(sampled_ids) + ["centroid"] * centroids.k,
+            "customer_id": sampled_ids + [None] * centroids.k,
             "segment_id": np.concatenate([customer_segment_ids, centroid_ids]).astype(np.int64),
             "pc1": np.concatenate([customer_points[:, 0], centroid_points[:, 0]]),
             "pc2": np.concatenate([customer_points[:, 1], centroid_points[:, 1]]),

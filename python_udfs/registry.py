@@ -11,7 +11,12 @@ one row per model version ever fitted; this module computes its next state from 
 - a pinned version (the ``model_version`` var) is published, whatever the gate says about the candidate;
   that is how a rollback is done, and it sticks after the pin is removed until a new candidate passes;
 - a version once published and then retired is never re-published by the gate (only by a pin), so a
-  retrain on the same data does not undo a rollback.
+  retrain on the same data does not undo a rollback; ``retired_reason`` says whether the gate replaced
+  it or a pin rolled it back.
+
+The latest fit is registered only once every registry table records it (``recorded_scaler``), so a
+published version can always be scored and monitored; rows a stopped build recorded for a version it
+never registered are removed by the next build (macro ``delete_unregistered_model_versions``).
 
 Everything takes and returns pandas, so pytest reaches the gate without dbt.
 """
@@ -40,6 +45,7 @@ COLUMNS = {
     "trained_at": "datetime64[us]",
     "published_at": "datetime64[us]",
     "retired_at": "datetime64[us]",
+    "retired_reason": "string",
     "status_changed_at": "datetime64[us]",
     "training_window_start": "datetime64[us]",
     "as_of_date": "datetime64[us]",
@@ -116,7 +122,10 @@ def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.D
                 f"segment {int(segment)} holds {share:.2%} of the customers "
                 f"({int(sizes[segment])} of {total}), below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
             )
-    if stability is not None and not stability.empty:
+    if stability is None or stability.empty:
+        failures.append("segment_stability holds no verdicts for it (its build stopped before segment_stability "
+                        "ran); a retraining build judges it again")
+    else:
         for row in stability.sort_values("segment_id").itertuples():
             if str(row.verdict) not in settings.allowed_verdicts:
                 failures.append(
@@ -191,7 +200,7 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
             "model_version": candidate, "status": "candidate", "published_by": None, "latest_fit": True,
             "gate_passed": False,
             "gate_reason": None, "trained_at": now, "published_at": pd.NaT, "retired_at": pd.NaT,
-            "status_changed_at": now, "training_window_start": pd.Timestamp(training_window_start),
+            "retired_reason": None, "status_changed_at": now, "training_window_start": pd.Timestamp(training_window_start),
             "as_of_date": pd.Timestamp(as_of_date), "training_rows": int(sizes.sum()),
             "n_features": int(len(scaler)), "features": feature_list(scaler), "n_segments": int(len(sizes)),
             "parameters": parameters, "smallest_segment_share": float(sizes.min() / sizes.sum()),
@@ -225,6 +234,8 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
         new_published, published_by = published, None
 
     if new_published is not None and new_published != published:
+        retired_reason = (f"rolled back: model_version pinned {new_published}" if published_by == PUBLISHED_BY_PIN
+                          else f"replaced by {new_published}, which passed the publish gate")
         for position in registry.index:
             version = registry.at[position, "model_version"]
             if version == new_published:
@@ -235,6 +246,7 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
             elif registry.at[position, "status"] == "published":
                 registry.at[position, "status"] = "retired"
                 registry.at[position, "retired_at"] = now
+                registry.at[position, "retired_reason"] = retired_reason
                 registry.at[position, "status_changed_at"] = now
     elif new_published is not None and published_by == PUBLISHED_BY_PIN:
         position = registry.index[registry["model_version"] == new_published][0]
@@ -246,22 +258,79 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
 
 def published_version(registry: pd.DataFrame, pinned: str | None = None) -> str:
     """The version scoring uses: the pinned one, else the published one; fails naming the fix."""
+    version = version_in_force(registry, pinned)
+    if version is not None:
+        return version
     if pinned is not None:
-        if pinned not in set(registry["model_version"]):
-            raise RegistryError(
-                f"model_version is '{pinned}', which is not a registered model version (registered: "
-                f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
-            )
-        return pinned
-    rows = registry[registry["status"] == "published"]
-    if rows.empty:
-        refused = registry.loc[registry["status"] == "candidate", "gate_reason"].dropna()
         raise RegistryError(
-            "no model version is published"
-            + (f" (the publish gate refused the candidate: {refused.iloc[-1]})" if len(refused) else "")
-            + ": loosen the publish_gate_* vars, fix the data, or pin a registered version with the model_version var."
+            f"model_version is '{pinned}', which is not a registered model version (registered: "
+            f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
         )
-    return str(rows["model_version"].iloc[0])
+    refused = registry.loc[registry["status"] == "candidate", "gate_reason"].dropna()
+    raise RegistryError(
+        "no model version is published"
+        + (f" (the publish gate refused the candidate: {refused.iloc[-1]})" if len(refused) else "")
+        + ": loosen the publish_gate_* vars, fix the data, or pin a registered version with the model_version var."
+    )
+
+
+def recorded_scaler(version: str, scalers: pd.DataFrame, **recorded: pd.DataFrame) -> pd.DataFrame:
+    """The scaler of `version` as segment_model_scalers recorded it, once every registry table holds it.
+
+    `recorded` names the other tables that must record the version before it is registered
+    (segment_model_centroids, the drift baselines), each with a model_version column. A missing one
+    means they were not built before segment_models: the error names the fix.
+    """
+    tables = {"segment_model_scalers": scalers, **recorded}
+    missing = [name for name, table in tables.items() if version not in set(table["model_version"].astype(str))]
+    if missing:
+        raise RegistryError(
+            f"the latest fit {version} is not recorded in {', '.join(missing)}, so segment_models cannot register "
+            "it: build the registry tables with it (dbt build --select segment_scaler+)."
+        )
+    scaler = scalers[scalers["model_version"].astype(str) == version].drop(columns="model_version")
+    return scaler.sort_values("feature_position").reset_index(drop=True)
+
+
+def pinned_version(value) -> str | None:
+    """The model_version var as a Python model's config hands it over: a version, or None when unset."""
+    return None if value in (None, "", "None", "none", "null") else str(value)
+
+
+def version_in_force(registry: pd.DataFrame | None, pinned: str | None = None) -> str | None:
+    """The version customers are scored with as the registry stands, or None (no registry, nothing
+    published, or a pin that names no registered version: scoring reports those)."""
+    if registry is None or registry.empty:
+        return None
+    if pinned is not None:
+        return pinned if pinned in set(registry["model_version"]) else None
+    published = registry.loc[registry["status"] == "published", "model_version"]
+    return str(published.iloc[0]) if len(published) else None
+
+
+def centroids_in_force(session, this, pinned: str | None = None) -> tuple[pd.DataFrame | None, int | None]:
+    """(centroids of the version in force, highest segment key any version that ever scored customers
+    has), as the previous build left the registry; (None, None) before anything is published.
+
+    segment_centroids matches a retrain's segments to these to keep their keys (and so their names and
+    history): to the model customers are scored with, never to a refused or unregistered fit that
+    happens to be the previous latest fit; a new segment takes a key above every key customers were
+    ever given, so a key never means two groups to them. Refused candidates' keys do not count: nobody
+    saw them, and counting them would make each refit of the same data a new version. The registry
+    lies downstream of the fit, so it is read beside `this` (dbt.this), not through ref().
+    """
+    from python_udfs.frames import read_existing, sibling_relation
+
+    registry = read_existing(session, sibling_relation(this, "segment_models"))
+    recorded = None if registry is None else read_existing(session, sibling_relation(this, "segment_model_centroids"))
+    if recorded is None or recorded.empty:
+        return None, None
+    scored = set(registry.loc[registry["status"].isin(["published", "retired"]), "model_version"])
+    keys = recorded.loc[recorded["model_version"].isin(scored), "segment_id"]
+    highest = int(keys.max()) if len(keys) else None
+    version = version_in_force(registry, pinned)
+    chosen = recorded[recorded["model_version"].astype(str) == version]
+    return (chosen.reset_index(drop=True) if len(chosen) else None), highest
 
 
 def retrain_this_build(decision: pd.DataFrame | None) -> bool:

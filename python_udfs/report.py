@@ -675,6 +675,15 @@ def stability_section(warehouse: Warehouse, segments: Segments, charts: Charts) 
     if not warehouse.has("segment_stability", "segment_id", "mean_jaccard"):
         return None
     table = warehouse["segment_stability"].sort_values("segment_id").copy()
+    # segment_stability describes the latest fit; the report describes the version customers are scored with
+    scoring = (set(warehouse["segment_centroids"]["model_version"].astype(str))
+               if warehouse.has("segment_centroids", "model_version") else set())
+    fitted = set(table["model_version"].astype(str)) if "model_version" in table.columns else set()
+    if scoring and fitted and fitted != scoring:
+        return ('<section id="stability"><h2>Stability</h2><p class="missing">'
+                f"segment_stability describes the latest fit {esc(', '.join(sorted(fitted)))}, which does not score "
+                f"the customers (the publish gate kept {esc(', '.join(sorted(scoring)))}); its verdicts are in "
+                "segment_models.gate_reason.</p></section>")
     table["segment"] = table["segment_id"].map(segments.label)
     verdicts = table["verdict"].astype(str) if "verdict" in table.columns else pd.Series([""] * len(table))
     figure = go.Figure(go.Bar(

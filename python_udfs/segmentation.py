@@ -7,8 +7,10 @@ Conventions the SQL scoring macro relies on:
 - scaled value = (value - mean) / scale, with scale 1 for a constant feature (as scikit-learn does; the
   segment_feature_screening model leaves constant and near-constant features out of the fit before that);
 - a missing value is imputed with the feature's training mean, i.e. 0 in scaled space;
-- segment ids are 0..K-1 ordered by training size, largest first (ties: smallest centroid first), so a
-  refit that finds the same segments gives them the same ids whatever order K-Means found them in.
+- a first fit's segment ids are 0..K-1 ordered by training size, largest first (ties: smallest centroid
+  first), so a refit that finds the same segments gives them the same ids whatever order K-Means found
+  them in; a retrain keeps the keys of the segments it continues (keep_previous_keys), so keys need not
+  be 0..K-1, and code reading a centroid table goes through centroid_matrix to get them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import ast
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -206,14 +209,15 @@ class SegmentModel:
 
 
 def keep_previous_keys(model: SegmentModel, scaler_table: pd.DataFrame, previous: pd.DataFrame | None,
-                       max_distance: float) -> SegmentModel:
+                       max_distance: float, highest_key: int | None = None) -> SegmentModel:
     """Give each new segment the key (segment_id) of the previous model's segment it continues.
 
     New and previous centroids are matched one to one by the Hungarian assignment on their Euclidean
     distance, the previous ones rescaled with the new scaler (from centroid_value, in original units). A
     pair further apart than `max_distance` standard deviations is a new segment: it gets a key above every
-    key the previous model had, never a freed one, so a name never jumps to a different group. A previous
-    model on other features is another segmentation: nothing is matched.
+    key the previous model had (and above `highest_key`, the highest key any earlier model had), never a
+    freed one, so a name never jumps to a different group. A previous model on other features is another
+    segmentation: nothing is matched.
     """
     if previous is None or previous.empty:
         return model
@@ -232,7 +236,7 @@ def keep_previous_keys(model: SegmentModel, scaler_table: pd.DataFrame, previous
         if distance[new, old] <= max_distance:
             ids[new] = previous_ids[old]
             origins[new] = origins_by_id.get(previous_ids[old])
-    next_id = int(previous_ids.max()) + 1
+    next_id = max(int(previous_ids.max()), -1 if highest_key is None else int(highest_key)) + 1
     for new in range(model.k):
         if ids[new] < 0:
             ids[new], next_id = next_id, next_id + 1
@@ -331,21 +335,68 @@ def centroid_table(scaler_table: pd.DataFrame, model: SegmentModel, version: str
     return table.astype({"segment_id": "int64", "feature_position": "int64", "training_customers": "int64"})
 
 
-def centroids_from_table(centroid_table_frame: pd.DataFrame) -> np.ndarray:
-    """(K, n_features) scaled centroids from a segment_centroids table, ordered by segment and position."""
-    pivot = centroid_table_frame.pivot(index="segment_id", columns="feature_position", values="centroid_scaled")
-    return pivot.sort_index().sort_index(axis=1).to_numpy(np.float64)
+class CentroidMatrix(NamedTuple):
+    """One model version's centroids as a matrix, with the segment key of every row.
+
+    Row i of `matrix` (scaled space, features in feature_position order) is the centroid of segment
+    `segment_ids[i]`; keys ascend, so a tie between rows goes to the lowest key, as the SQL macro rules.
+    Keys are not positions: a retrain that creates a segment gives keys such as 0, 1, 2, 3, 5. Numpy
+    code works on row positions (nearest_positions, bootstrap resamples, threshold trees); `keys` maps
+    them back, so every table written holds keys.
+    """
+
+    segment_ids: np.ndarray
+    matrix: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return len(self.segment_ids)
+
+    def keys(self, positions) -> np.ndarray:
+        """The segment key of each row position."""
+        return self.segment_ids[np.asarray(positions, dtype=np.int64)]
+
+    def nearest_positions(self, scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row position of the nearest centroid, squared distance) for every row of `scaled`."""
+        return nearest_centroid(scaled, self.matrix)
+
+    def nearest(self, scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(segment key of the nearest centroid, squared distance): the scoring rule, in numpy."""
+        positions, squared = self.nearest_positions(scaled)
+        return self.keys(positions), squared
+
+
+def centroid_matrix(centroid_table_frame: pd.DataFrame, model_version: str | None = None) -> CentroidMatrix:
+    """The segment keys and centroid matrix of one model version of a segment_centroids-shaped table.
+
+    `model_version` picks a version of a table holding several (segment_model_centroids); without it
+    the table must hold one version.
+    """
+    table = centroid_table_frame
+    if "model_version" in table.columns:
+        if model_version is not None:
+            table = table[table["model_version"] == model_version]
+        versions = table["model_version"].unique()
+        if len(versions) != 1:
+            raise SegmentationConfigError(
+                f"the centroid table holds {len(versions)} model versions {sorted(map(str, versions))} where one "
+                "was expected: pass model_version, or rebuild segment_centroids (dbt build --select segment_centroids+)."
+            )
+    pivot = table.pivot(index="segment_id", columns="feature_position", values="centroid_scaled")
+    pivot = pivot.sort_index().sort_index(axis=1)
+    return CentroidMatrix(pivot.index.to_numpy(np.int64), pivot.to_numpy(np.float64))
 
 
 def nearest_centroid(scaled: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The documented scoring rule in numpy: squared Euclidean distance, ties to the lowest segment id.
+    """The documented scoring rule in numpy: squared Euclidean distance, ties to the first centroid.
 
-    Returns (segment ids, squared distances). Used as the reference the SQL macro is tested against.
+    Returns (row positions in `centroids`, squared distances). Used as the reference the SQL macro is
+    tested against; CentroidMatrix.nearest maps the positions to segment keys.
     """
     distances = np.zeros((len(scaled), len(centroids)))
     # summed feature by feature, left to right, as the SQL expression is, so both round alike
     for position in range(centroids.shape[1]):
         difference = scaled[:, position, None] - centroids[None, :, position]
         distances = distances + difference * difference
-    labels = distances.argmin(axis=1)  # argmin returns the first minimum: the lowest id
+    labels = distances.argmin(axis=1)  # argmin returns the first minimum: the lowest key
     return labels, distances[np.arange(len(scaled)), labels]

@@ -57,7 +57,7 @@ def best_match_jaccard(reference: np.ndarray, other: np.ndarray, k: int) -> np.n
 def bootstrap_stability(
     scaled: np.ndarray,
     labels: np.ndarray,
-    k: int,
+    segment_ids: np.ndarray,
     n_bootstrap: int = 20,
     random_state: int = 42,
     n_init: int = 3,
@@ -66,8 +66,11 @@ def bootstrap_stability(
 ) -> pd.DataFrame:
     """One row per segment: mean/min Jaccard, verdict, mean ARI, and the inertia spread across random starts.
 
-    `labels` is the full fit's segment of every row of `scaled` (ids 0..k-1).
+    `labels` is the full fit's segment of every row of `scaled` as a position into `segment_ids`, the
+    segment keys (CentroidMatrix.nearest_positions and .segment_ids); the table speaks in those keys.
     """
+    segment_ids = np.asarray(segment_ids, dtype=np.int64)
+    k = len(segment_ids)
     if n_bootstrap < 2:
         raise SegmentationConfigError(
             f"stability_bootstrap_samples is {n_bootstrap}: a bootstrap needs at least 2 resamples (20 is usual)."
@@ -98,7 +101,7 @@ def bootstrap_stability(
     sizes = np.bincount(labels, minlength=k)
     mean_jaccard = jaccards.mean(axis=0)
     table = pd.DataFrame({
-        "segment_id": np.arange(k, dtype=np.int32),
+        "segment_id": segment_ids.astype(np.int32),
         "training_customers": sizes.astype(np.int64),
         "mean_jaccard": mean_jaccard,
         "min_jaccard": jaccards.min(axis=0),

@@ -1,7 +1,7 @@
 {#- Every staged customer row with the reason it is rejected (null when it is kept).
     Rules, first match wins:
       missing_customer_id          null, empty or blank id, or a placeholder (null, n/a, unknown, ...)
-      exact_duplicate              a copy of an earlier identical row
+      exact_duplicate              a copy of an earlier row identical in every raw column as it arrived
       conflicting_customer_record  a second, different record for an id already seen; the record with
                                    the earliest signup date (then the smallest e-mail) is kept; so one
                                    id with two e-mails keeps one customer and quarantines the other
@@ -10,7 +10,7 @@
     A signup date that is unreadable or outside [earliest_valid_date, today] is repaired to null, not
     quarantined: the customer and their orders stay, and tenure falls back to the first order. -#}
 {%- set raw_columns = ['customer_id', 'email', 'full_name', 'signup_date_text', 'country', 'city',
-                       'birth_year', 'acquisition_channel', 'plan'] -%}
+                       'birth_year', 'acquisition_channel', 'plan', 'other_columns'] -%}
 
 with customers as (
 
@@ -82,6 +82,9 @@ final as (
         lower(trim(acquisition_channel)) as acquisition_channel,
         lower(trim(plan)) as plan,
         rejection_reason,
+        -- the raw value the rule rejected: the id
+        case when rejection_reason is not null then customer_id end as rejected_value,
+        cast(null as {{ dbt.type_string() }}) as rejected_value_read_as,
         -- only a rejected row needs its raw text
         case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 

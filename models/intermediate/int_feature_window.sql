@@ -1,5 +1,13 @@
 {#- The one date every feature is measured at. The `as_of_date` var sets it; left null, it is the
-    date of the latest clean order line, so a rebuild on the same data gives the same features. -#}
+    date of the latest clean order line, so a rebuild on the same data gives the same features.
+    Every mart depends on it, so the checks that need the cleaned data run while it compiles: the
+    quarantine share and day/month order of every source (check_quarantine_share) and the settings
+    that need data (check_data_window). A customer table (customer_table var) has its own rule:
+    customer_table_feature_window. -#}
+{%- if var('customer_table', none) is not none -%}
+{{ dbt_segments.customer_table_feature_window(ref('int_customer_table_cleaned'), ref('int_customer_table_validated')) }}
+{%- else -%}
+{{ dbt_segments.check_quarantine_share() }}
 {{ dbt_segments.check_data_window(ref('int_transactions_cleaned'), ref('int_customers_cleaned')) }}
 
 with transactions as (
@@ -21,3 +29,4 @@ final as (
 )
 
 select * from final
+{%- endif %}

@@ -1,10 +1,13 @@
 {#- Every raw row the cleaning models rejected, with its reason and the row as it arrived.
-    Rows in = rows kept + rows here, per source (tested on each staging model). -#}
+    Rows in = rows kept + rows here, per source (tested on each staging model). A customer table
+    (customer_table var) is the only source when it replaces the order lines. -#}
 {%- set sources = [
     ('customers', 'int_customers_validated', 'customer_id'),
     ('transactions', 'int_transactions_validated', dbt.concat(['order_id', "'#'", 'cast(line_number as ' ~ dbt.type_string() ~ ')'])),
     ('events', 'int_events_validated', 'event_id'),
     ('support_tickets', 'int_support_tickets_validated', 'ticket_id'),
+] if var('customer_table', none) is none else [
+    ('customer_table', 'int_customer_table_validated', 'customer_id'),
 ] -%}
 
 with
@@ -16,6 +19,8 @@ with
         cast({{ record_id }} as {{ dbt.type_string() }}) as record_id,
         customer_id,
         rejection_reason,
+        rejected_value,
+        rejected_value_read_as,
         raw_record
     from {{ ref(validated_model) }}
     where rejection_reason is not null

@@ -111,6 +111,11 @@ def corpus() -> tuple[dict[str, list[dict]], list[Kind]]:
           line("X10b", "C03", "2025-06-02 10:00:00 UTC"), line("X10c", "C03", "02/06/2025 10:00"),
           line("X10d", "C03", "1748858400"), line("X10e", "C03", "2025-06-02T05:00:00-05:00"),
           line("X10f", "C03", "2025-06-02T10:00:00"))
+    # one value with a day above 12 settles that the source writes D/M/YYYY day first, so X10c's
+    # 02/06/2025 is 2 June; without it the build stops naming timestamp_formats (test_raw_data_as_it_comes)
+    plant(Kind("day_first_settled_by_one_unambiguous_value", "transactions",
+               repair="25/06/2025 10:00 read day first, so every D/M/YYYY value of the source is"),
+          "transactions", line("X13", "C03", "25/06/2025 10:00"))
     plant(Kind("category_case_accents_spaces", "transactions",
                repair="mapped to the seed's category: books, electronics, home_garden, fashion"),
           "transactions", line("X11a", "C03", category="  BOOKS "), line("X11b", "C03", category="Électronics"),

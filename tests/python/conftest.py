@@ -111,16 +111,109 @@ def retail_export_build(tmp_path_factory) -> Build:
     return build
 
 
+# --------------------------------------------------------------- a customer table instead of order lines
+# tests/python/customer_table_data.py: a CRM export with planted defects, built once per mapping
 @pytest.fixture(scope="session")
-def online_retail_build(tmp_path_factory) -> Build:
-    """UCI Online Retail II (the shared real-data file) written as the raw files by the test-only mapping in
-    online_retail.py and built end to end; skipped when the shared data is absent."""
-    from online_retail import shared_data_file, write_raw_files
+def customer_table_build(tmp_path_factory):
+    """The full mapping (RFM columns, signup date, e-mail, derived features) built end to end:
+    (build, the export as written, the clean customers with their planted group, planted defects)."""
+    from customer_table_data import FULL_VARS, customer_table, write
 
-    source = shared_data_file()
-    if source is None:
-        pytest.skip("the shared real data (../shared/data/online_retail_ii_2009_2010.parquet) is not here")
-    build = new_build(tmp_path_factory.mktemp("online_retail"))
-    write_raw_files(source, build.raw_dir)
-    build.result = build.dbt("build")
-    return build
+    export, customers, planted = customer_table()
+    build = new_build(tmp_path_factory.mktemp("customer_table"))
+    write(export, build.raw_dir)
+    build.dbt("build", extra_vars=FULL_VARS)
+    return build, export, customers, planted
+
+
+@pytest.fixture(scope="session")
+def minimal_customer_table_build(tmp_path_factory):
+    """The same export with the least mapping: an id, numeric columns and an as-of date."""
+    from customer_table_data import MINIMAL_VARS, customer_table, write
+
+    export, customers, _ = customer_table()
+    build = new_build(tmp_path_factory.mktemp("customer_table_minimal"))
+    write(export, build.raw_dir)
+    build.dbt("build", extra_vars=MINIMAL_VARS)
+    return build, customers
+
+
+# ------------------------------------------------------------------ real data (../shared/data), optional
+# Public data sets nobody here wrote (see <repo>/../shared/data/README.md). Tests that use them skip when
+# the folder is absent; SEGMENTS_SHARED_DATA points elsewhere.
+def shared_data_file(name: str) -> Path | None:
+    """The shared data file `name`, from $SEGMENTS_SHARED_DATA, <repo>/../shared/data or /work/shared/data."""
+    folders = [os.environ.get("SEGMENTS_SHARED_DATA"), PROJECT_ROOT.parent / "shared" / "data", "/work/shared/data"]
+    for folder in folders:
+        if folder and (Path(folder) / name).is_file():
+            return Path(folder) / name
+    return None
+
+
+EXAMPLES = PROJECT_ROOT / "examples"
+ONLINE_RETAIL_FILE = "online_retail_ii_2009_2010.parquet"
+ONLINE_RETAIL_PROJECT = EXAMPLES / "online_retail_ii"
+
+
+@dataclass
+class ExampleBuild:
+    """An examples/<name> project (installing the package with local: ../..) built into a temp folder:
+    its folder, DuckDB file and dbt output, the raw file it read and the last build's log."""
+
+    project_dir: Path
+    database: Path
+    target_dir: Path
+    raw_file: Path | None = None
+    stdout: str = ""
+
+    def dbt(self, *args: str, extra_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DBT_PROFILES_DIR": str(self.project_dir), "SEGMENTS_DUCKDB_PATH": str(self.database)}
+        paths = [] if args[0] == "deps" else ["--target-path", str(self.target_dir)]
+        command = [DBT, *args, *paths, "--log-path", str(self.target_dir / "logs"),
+                   *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
+        result = subprocess.run(command, cwd=self.project_dir, env=env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            pytest.fail(f"dbt {' '.join(args)} in examples/{self.project_dir.name} failed:\n"
+                        f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        self.stdout = result.stdout
+        return result
+
+    def query(self, sql: str):
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+
+@pytest.fixture(scope="session")
+def campaign_build(tmp_path_factory):
+    """examples/customer_table built from the real campaign file: (build, the file); skipped without it."""
+    path = shared_data_file("marketing_campaign.tsv")
+    if path is None:
+        pytest.skip("marketing_campaign.tsv is not in ../shared/data or /work/shared/data (set SEGMENTS_SHARED_DATA)")
+    root = tmp_path_factory.mktemp("campaign")
+    build = ExampleBuild(project_dir=EXAMPLES / "customer_table", database=root / "campaign.duckdb",
+                         target_dir=root / "target", raw_file=path)
+    build.dbt("deps")
+    build.dbt("build", extra_vars={"customer_table_path": str(path)})
+    return build, path
+
+
+def build_online_retail_example(root: Path, *args: str, extra_vars: dict | None = None,
+                                check: bool = True) -> ExampleBuild | subprocess.CompletedProcess:
+    """`dbt build` (or `args`) of examples/online_retail_ii on the shared Online Retail II file, exactly as a
+    user runs it (dbt deps, then the build with online_retail_path); skips when the file is absent."""
+    raw_file = shared_data_file(ONLINE_RETAIL_FILE)
+    if raw_file is None:
+        pytest.skip(f"{ONLINE_RETAIL_FILE} is not in ../shared/data (nor SEGMENTS_SHARED_DATA)")
+    build = ExampleBuild(project_dir=ONLINE_RETAIL_PROJECT, database=root / "online_retail_ii.duckdb",
+                         target_dir=root / "target", raw_file=raw_file)
+    build.dbt("deps")
+    result = build.dbt(*(args or ("build",)), extra_vars={"online_retail_path": str(raw_file), **(extra_vars or {})},
+                       check=check)
+    return build if check else result
+
+
+@pytest.fixture(scope="session")
+def online_retail_build(tmp_path_factory) -> ExampleBuild:
+    """examples/online_retail_ii built end to end on the real Online Retail II file (skipped without it):
+    one build shared by every test that needs segments of real order lines."""
+    return build_online_retail_example(tmp_path_factory.mktemp("online_retail_ii"))

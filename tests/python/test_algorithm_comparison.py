@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score, davies_bouldin_score, silhouett
 from python_udfs.algorithm_comparison import ALGORITHMS, compare_algorithms
 from python_udfs.segmentation import (
     SegmentationConfigError,
-    centroids_from_table,
+    centroid_matrix,
     nearest_centroid,
     standardize,
 )
@@ -118,7 +118,7 @@ def test_demo_table_has_one_row_per_algorithm_and_matches_a_recomputation(demo_b
     scaled = standardize(features, scaler)
     sample = np.sort(np.random.default_rng(42).choice(len(scaled), size=5000, replace=False))
     kmeans = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=42).fit_predict(scaled)
-    deployed, _ = nearest_centroid(scaled, centroids_from_table(centroids))
+    deployed, _ = nearest_centroid(scaled, centroid_matrix(centroids).matrix)
     assert adjusted_rand_score(deployed, kmeans) == 1.0  # the comparison's K-Means is the deployed model
     minibatch = MiniBatchKMeans(n_clusters=k, init="k-means++", n_init=10, random_state=42).fit_predict(scaled)
     for algorithm, labels in (("kmeans", kmeans), ("minibatch_kmeans", minibatch)):

@@ -32,9 +32,11 @@ MARTS.update({"segment_training_bins": "model_version, feature, bin_index", "seg
 RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"]}
 
 
-def dbt_many(build: Build, invocations: list[tuple[str, dict]]) -> list[dict]:
-    """Run many dbt commands against one build in one Python process (see dbt_many.py)."""
-    arguments = [[command, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
+def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]]) -> list[dict]:
+    """Run many dbt commands (a command, or a command and its arguments) against one build in one Python
+    process (see dbt_many.py)."""
+    arguments = [[*([command] if isinstance(command, str) else command), "--target-path", str(build.target_dir),
+                  "--log-path", str(build.target_dir / "logs"),
                   "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **extra_vars})]
                  for command, extra_vars in invocations]
     env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"), "SEGMENTS_DUCKDB_PATH": str(build.database)}
@@ -111,7 +113,7 @@ def test_only_cancelled_orders_make_a_non_buyer_who_is_still_segmented(corpus_bu
 
 def test_extra_column_is_ignored_and_constant_feature_is_left_out_with_a_warning(corpus_build):
     build, _, result = corpus_build
-    assert "ignoring column(s) ['loaded_at']" in result.stdout
+    assert "not reading column(s) ['loaded_at']" in result.stdout
     screening = build.query("select * from segment_feature_screening where feature = 'complaint_count'")
     assert not screening["is_fitted"][0] and screening["screening_reason"][0] == "constant"
     assert screening["mode_value"][0] == 0 and screening["mode_share"][0] == 1
@@ -134,14 +136,14 @@ def test_empty_source_tables_build_and_reconcile(tmp_path):
     assert counts["events"][0] == 0 and counts["quarantined"][0] == 0
 
 
-def test_a_missing_source_column_stops_the_build_naming_the_column_and_the_fix(tmp_path):
+def test_a_missing_required_source_column_stops_the_build_naming_the_column_and_the_fix(tmp_path):
     rows, _ = corpus()
     build = new_build(tmp_path)
-    write(rows, build.raw_dir, drop_columns={"transactions": "discount_amount"})
+    write(rows, build.raw_dir, drop_columns={"transactions": "customer_id"})
     result = build.dbt("build", check=False, extra_vars=CORPUS_VARS)
     assert result.returncode != 0
-    assert "source raw.transactions has no column(s) ['discount_amount']" in result.stdout
-    assert "_raw__sources.yml" in result.stdout
+    assert "has no column(s) for customer_id" in result.stdout
+    assert "raw_transactions_columns" in result.stdout and "_raw__sources.yml" in result.stdout
     with duckdb.connect(str(build.database), read_only=True) as connection:
         tables = {row[0] for row in connection.sql("select table_name from information_schema.tables").fetchall()}
     assert not tables & set(MARTS), "no mart may be built from a source missing a column"

@@ -15,7 +15,7 @@ from conftest import Build
 from name_checks import assert_every_segment_has_a_playbook, assert_generated_names_match_their_segments
 from python_udfs.explain import fit_rules
 from python_udfs.segmentation import (
-    centroids_from_table,
+    centroid_matrix,
     feature_matrix,
     nearest_centroid,
     scaler_from_table,
@@ -32,7 +32,7 @@ def demo_frames(demo_build):
     scaler = demo_build.query("select * from segment_scaler order by feature_position")
     centroids = demo_build.query("select * from segment_centroids")
     scaled = standardize(features, scaler)
-    labels, squared = nearest_centroid(scaled, centroids_from_table(centroids))
+    labels, squared = nearest_centroid(scaled, centroid_matrix(centroids).matrix)
     return features, scaler, centroids, scaled, labels, squared
 
 
@@ -71,7 +71,7 @@ def test_every_demo_segment_is_stable_and_the_table_is_reproducible(demo_build, 
     assert stability["segment_id"].tolist() == list(range(PLANTED_ARCHETYPES))
     assert (stability["mean_adjusted_rand"] >= 0.95).all()
     # recomputed here with the project's defaults: the build wrote exactly this
-    again = bootstrap_stability(scaled, labels, PLANTED_ARCHETYPES, n_bootstrap=20, random_state=42, n_init=3,
+    again = bootstrap_stability(scaled, labels, np.arange(PLANTED_ARCHETYPES), n_bootstrap=20, random_state=42, n_init=3,
                                 n_starts=10)
     np.testing.assert_array_equal(stability["mean_jaccard"].to_numpy(), again["mean_jaccard"].to_numpy())
 
@@ -119,7 +119,7 @@ def test_sql_rules_reproduce_the_python_rule_partition_row_for_row(demo_build, d
     features, scaler, centroids, scaled, labels, squared = demo_frames
     names, means, scales = scaler_from_table(scaler)
     rule_set, summary = fit_rules(feature_matrix(features, names), names, means, scaled, labels, float(squared.sum()),
-                                  k=PLANTED_ARCHETYPES, random_state=42, centroids=centroids_from_table(centroids),
+                                  k=PLANTED_ARCHETYPES, random_state=42, centroids=centroid_matrix(centroids).matrix,
                                   scales=scales)
     assert summary["method"] == demo_build.query("select distinct method from segment_rules")["method"][0]
     python_partition = rule_set.partition(feature_matrix(features, names))

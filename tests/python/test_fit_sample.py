@@ -16,7 +16,7 @@ from python_udfs.fit_sample import SampleSettings, fit_customers, proportional_q
 from python_udfs.frames import to_pandas
 from python_udfs.segmentation import (
     SegmentationConfigError,
-    centroids_from_table,
+    centroid_matrix,
     feature_matrix,
     fit_segments,
     kmeans_estimator,
@@ -132,10 +132,12 @@ def sampled_build(demo_build, tmp_path_factory):
     root = tmp_path_factory.mktemp("sampled")
     build = dataclasses.replace(demo_build, database=root / "segments.duckdb", target_dir=root / "target")
     shutil.copy(demo_build.database, build.database)
-    # the refit goes through the model registry and its publish gate before customers are scored with it
+    # the refit is recorded (scaler, centroids, drift baselines) and goes through the model registry and
+    # its publish gate before customers are scored with it
     build.dbt("build", "--select", "segment_scaler", "segment_centroids", "segment_stability",
-              "segment_model_scalers", "segment_model_centroids", "segment_models",
-              "segment_rfm_labels", "segment_dictionary", "customer_segments", extra_vars=SAMPLED_VARS)
+              "segment_model_scalers", "segment_model_centroids", "segment_training_shares", "segment_training_bins",
+              "segment_models", "segment_rfm_labels", "segment_dictionary", "customer_segments",
+              extra_vars=SAMPLED_VARS)
     return build
 
 
@@ -156,7 +158,7 @@ def test_the_fit_reads_only_the_sample_and_fits_minibatch_kmeans_on_it(sampled_b
     # the centroids are exactly a seeded MiniBatchKMeans fit on that sample (and not a K-Means one)
     scaled = standardize(drawn.frame, scaler)
     minibatch = fit_segments(scaled, 5, random_state=42, n_init=10, minibatch_threshold=2_000)
-    stored = np.sort(centroids_from_table(centroids), axis=0)
+    stored = np.sort(centroid_matrix(centroids).matrix, axis=0)
     np.testing.assert_allclose(stored, np.sort(minibatch.centroids, axis=0), rtol=0, atol=1e-12)
     kmeans = fit_segments(scaled, 5, random_state=42, n_init=10)
     assert not np.allclose(stored, np.sort(kmeans.centroids, axis=0), atol=1e-6)
@@ -171,7 +173,7 @@ def test_scoring_still_labels_every_customer_in_sql(sampled_build):
     centroids = sampled_build.query("select * from segment_centroids")
     assert set(scored["model_version"]) == {centroids["model_version"].iloc[0]}
     scaler = sampled_build.query("select * from segment_scaler")
-    labels, _ = nearest_centroid(standardize(features, scaler), centroids_from_table(centroids))
+    labels, _ = nearest_centroid(standardize(features, scaler), centroid_matrix(centroids).matrix)
     keys = np.sort(centroids["segment_id"].unique())
     assert (keys[labels] == scored["segment_id"].to_numpy()).all()
 

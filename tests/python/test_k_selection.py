@@ -247,7 +247,7 @@ def test_jaccard_best_match_and_verdicts():
 def test_planted_clusters_are_stable(four_blobs):
     data, _ = four_blobs
     labels = KMeans(n_clusters=4, n_init=4, random_state=0).fit(data).labels_
-    table = bootstrap_stability(data, labels, 4, n_bootstrap=10, random_state=0)
+    table = bootstrap_stability(data, labels, np.arange(4), n_bootstrap=10, random_state=0)
     assert (table["verdict"] == "stable").all() and (table["mean_jaccard"] > 0.95).all()
     assert table["mean_adjusted_rand"].iloc[0] > 0.95
     assert table["inertia_start_min"].iloc[0] <= table["inertia_start_max"].iloc[0]
@@ -255,14 +255,14 @@ def test_planted_clusters_are_stable(four_blobs):
 
 def test_segments_cut_from_one_round_blob_are_not_all_stable(one_blob):
     labels = KMeans(n_clusters=4, n_init=4, random_state=0).fit(one_blob).labels_
-    table = bootstrap_stability(one_blob, labels, 4, n_bootstrap=10, random_state=0)
+    table = bootstrap_stability(one_blob, labels, np.arange(4), n_bootstrap=10, random_state=0)
     assert (table["verdict"] != "stable").any(), table[["mean_jaccard", "verdict"]]
     assert table["mean_adjusted_rand"].iloc[0] < 0.9
 
 
 def test_bad_bootstrap_settings_name_the_var():
     with pytest.raises(SegmentationConfigError, match="stability_bootstrap_samples"):
-        bootstrap_stability(np.zeros((10, 2)), np.zeros(10, dtype=int), 2, n_bootstrap=1)
+        bootstrap_stability(np.zeros((10, 2)), np.zeros(10, dtype=int), np.arange(2), n_bootstrap=1)
 
 
 def test_rules_partition_fidelity_coverage_and_cost_recomputed(four_blobs):

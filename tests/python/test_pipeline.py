@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from python_udfs.segmentation import centroids_from_table, fit_segments, nearest_centroid, standardize
+from python_udfs.segmentation import centroid_matrix, fit_segments, nearest_centroid, standardize
 
 SOURCES = {
     "customers": "int_customers_cleaned",
@@ -43,12 +43,12 @@ def test_sql_scoring_equals_kmeans_predict_on_every_customer(demo_build):
     k = centroids["segment_id"].nunique()
     # refit exactly as the Python model did; it must land on the same centroids
     refit = fit_segments(scaled, k, random_state=42, n_init=10)
-    assert np.array_equal(refit.centroids, centroids_from_table(centroids))
+    assert np.array_equal(refit.centroids, centroid_matrix(centroids).matrix)
 
     sklearn_labels = refit.predict(scaled)
     assert np.array_equal(scored["segment_id"].to_numpy(), sklearn_labels)
 
-    _, squared = nearest_centroid(scaled, centroids_from_table(centroids))
+    _, squared = nearest_centroid(scaled, centroid_matrix(centroids).matrix)
     np.testing.assert_allclose(scored["distance_to_centroid"].to_numpy() ** 2, squared, rtol=1e-9, atol=1e-12)
 
 

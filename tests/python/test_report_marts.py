@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from python_udfs.projection import check_sample_size, projection_table, sample_customers
-from python_udfs.segmentation import SegmentationConfigError, centroids_from_table, standardize
+from python_udfs.segmentation import SegmentationConfigError, centroid_matrix, standardize
 
 
 def principal_axes(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,7 +40,7 @@ def test_projection_matches_an_independent_pca(demo_build, model_frames):
     mean = scaled.mean(axis=0)
 
     centroids = projection[projection["point_type"] == "centroid"].sort_values("segment_id")
-    expected = (centroids_from_table(model_frames["centroids"]) - mean) @ axes
+    expected = (centroid_matrix(model_frames["centroids"]).matrix - mean) @ axes
     got = centroids[["pc1", "pc2"]].to_numpy()
     signs = np.sign((got * expected).sum(axis=0))  # an axis may point either way
     np.testing.assert_allclose(got, expected * signs, atol=1e-8)

@@ -11,7 +11,7 @@ from python_udfs.segmentation import (
     SegmentationConfigError,
     as_list,
     centroid_table,
-    centroids_from_table,
+    centroid_matrix,
     check_features,
     fit_scaler,
     fitted_features,
@@ -147,7 +147,7 @@ def test_centroid_table_round_trips_and_version_tracks_content():
     version = model_version(scaler, model, 0)
     table = centroid_table(scaler, model, version)
     assert len(table) == 3 * 2
-    assert np.array_equal(centroids_from_table(table), model.centroids)
+    assert np.array_equal(centroid_matrix(table).matrix, model.centroids)
     # original units = mean + scaled * scale
     row = table.iloc[1]
     assert row.centroid_value == pytest.approx(scaler["mean"][1] + row.centroid_scaled * scaler["scale"][1])

@@ -25,7 +25,8 @@ with customer_segments as (
 
 customers as (
 
-    select * from {{ ref('int_customers_cleaned') }}
+    {#- a customer table's e-mail is the column customer_table_columns maps to email (else null) #}
+    select * from {{ ref('int_customers_cleaned') if var('customer_table', none) is none else ref('int_customer_table_cleaned') }}
 
 ),
 

@@ -4,7 +4,7 @@ Jaccard over resamples and a verdict, with the adjusted Rand index and the inert
 from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import to_pandas
 from python_udfs.registry import fit_to_keep
-from python_udfs.segmentation import centroids_from_table, nearest_centroid, standardize
+from python_udfs.segmentation import centroid_matrix, standardize
 from python_udfs.stability import bootstrap_stability
 
 
@@ -23,12 +23,12 @@ def model(dbt, session):
     scaler = to_pandas(dbt.ref("segment_scaler"), order_by="feature_position")
     centroids = to_pandas(dbt.ref("segment_centroids"), order_by="segment_id")
     scaled = standardize(customers, scaler)
-    fitted = centroids_from_table(centroids)
-    labels, _ = nearest_centroid(scaled, fitted)
+    fitted = centroid_matrix(centroids)
+    positions, _ = fitted.nearest_positions(scaled)
     table = bootstrap_stability(
         scaled,
-        labels,
-        len(fitted),
+        positions,
+        fitted.segment_ids,
         n_bootstrap=int(dbt.config.get("stability_bootstrap_samples")),
         random_state=int(dbt.config.get("random_state")),
         n_init=int(dbt.config.get("stability_n_init")),

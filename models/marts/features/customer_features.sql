@@ -9,9 +9,17 @@
     counts with long tails are log1p-transformed too (the *_log columns). -#}
 {#- The logic is the customer_features_query macro (macros/features/); int_backtest_customer_features runs it at the
     back-test's earlier as-of date: one definition, two dates. -#}
+{#- A customer table (customer_table var) gives the same columns from its own (customer_table_features_query). -#}
+{%- if var('customer_table', none) is none %}
 {{ dbt_segments.customer_features_query(
     customers=ref('int_customers_cleaned'),
     purchases=ref('int_customer_purchases'),
     engagement=ref('int_customer_engagement'),
     rfm=ref('customer_rfm'),
     feature_window=ref('int_feature_window')) }}
+{%- else %}
+{{ dbt_segments.customer_table_features_query(
+    customers=ref('int_customer_table_cleaned'),
+    rfm=ref('customer_rfm'),
+    feature_window=ref('int_feature_window')) }}
+{%- endif %}

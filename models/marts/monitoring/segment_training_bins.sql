@@ -1,13 +1,18 @@
 {#- The drift baseline of every model version: per clustering feature, the bins of its training data
-    and the share of training customers in each. Written once, when a version first appears in
-    segment_centroids (the build that fitted it, so customer_features is its training data), and kept:
-    incremental, never fully refreshed, so a pinned or rolled-back older version is still compared with
-    its own training data.
+    and the share of training customers in each. Written once, when the latest fit (segment_centroids)
+    is first recorded in segment_model_centroids (the build that fitted it, so customer_features is its
+    training data), and kept: incremental, never fully refreshed, so a pinned or rolled-back older
+    version is still compared with its own training data. The pre-hook removes the rows of a version no
+    build registered (its build stopped before segment_models).
     Bins: the `drift_bins` quantiles of the training values (deciles by default; percentile_cont) are
     the cut points; repeated cut points (ties, e.g. a discount share of 0 for half the customers) are
     merged, so a bin is never empty by construction. Bin k holds (cut k-1, cut k]; the first starts at
     -infinity, the last ends at +infinity, and bin 0 holds missing values. -#}
-{{ config(materialized='incremental', full_refresh=false, on_schema_change='fail') }}
+{{ config(
+    materialized='incremental',
+    full_refresh=false,
+    on_schema_change='fail',
+    pre_hook="{{ dbt_segments.delete_unregistered_model_versions(this, ref('segment_centroids')) }}") }}
 
 {%- set features = dbt_segments.monitored_features(ref('segment_centroids')) %}
 {%- set n_bins = dbt_segments.whole_number(var('drift_bins')) %}
@@ -20,7 +25,9 @@ with customer_features as (
 
 segment_centroids as (
 
-    select * from {{ ref('segment_centroids') }}
+    -- the latest fit, as the registry recorded it
+    select * from {{ ref('segment_model_centroids') }}
+    where model_version in (select model_version from {{ ref('segment_centroids') }})
 
 ),
 

@@ -1,12 +1,19 @@
 {#- The segment mix of every model version at training: per segment the training customers K-Means
-    put in it and their share. Written once, when a version first appears in segment_centroids, and
-    kept (incremental, never fully refreshed) so drift compares any scoring version with its own
-    training mix. -#}
-{{ config(materialized='incremental', full_refresh=false, on_schema_change='fail') }}
+    put in it and their share. Written once, when the latest fit (segment_centroids) is first recorded
+    in segment_model_centroids, and kept (incremental, never fully refreshed) so drift compares any
+    scoring version with its own training mix. The pre-hook removes the rows of a version no build
+    registered (its build stopped before segment_models). -#}
+{{ config(
+    materialized='incremental',
+    full_refresh=false,
+    on_schema_change='fail',
+    pre_hook="{{ dbt_segments.delete_unregistered_model_versions(this, ref('segment_centroids')) }}") }}
 
 with segment_centroids as (
 
-    select * from {{ ref('segment_centroids') }}
+    -- the latest fit, as the registry recorded it
+    select * from {{ ref('segment_model_centroids') }}
+    where model_version in (select model_version from {{ ref('segment_centroids') }})
 
 ),
 

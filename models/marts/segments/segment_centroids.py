@@ -1,12 +1,13 @@
 """Fit K-Means on the scaled customer features and write its centroids, one row per segment and feature.
 
-Segment keys survive a retrain: the new centroids are matched to the ones this table held before.
+Segment keys survive a retrain: the new centroids are matched to those of the model version in force
+(the registry the previous build left); before any version is published, to the ones this table held.
 """
 
 from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import read_existing, to_pandas
 from python_udfs.k_selection import chosen_k_from_table
-from python_udfs.registry import fit_to_keep
+from python_udfs.registry import centroids_in_force, fit_to_keep, pinned_version
 from python_udfs.segmentation import (
     centroid_table,
     fit_segments,
@@ -19,7 +20,7 @@ from python_udfs.segmentation import (
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    # a score-only build (retrain false) keeps the latest fit as it is
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
@@ -42,7 +43,9 @@ def model(dbt, session):
         n_init=int(dbt.config.get("kmeans_n_init")),
         minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
     )
-    # a retrain keeps the key (and so the name) of every segment it did not really change
-    fitted = keep_previous_keys(fitted, scaler, read_existing(session, dbt.this),
-                                float(dbt.config.get("segment_match_max_distance")))
+    # a retrain keeps the key (and so the name) of every segment of the model in force it did not really
+    # change; a refused candidate's keys are never carried on
+    previous, highest_key = centroids_in_force(session, dbt.this, pinned_version(dbt.config.get("model_version")))
+    fitted = keep_previous_keys(fitted, scaler, previous if previous is not None else read_existing(session, dbt.this),
+                                float(dbt.config.get("segment_match_max_distance")), highest_key)
     return centroid_table(scaler, fitted, model_version(scaler, fitted, random_state))
