@@ -218,7 +218,7 @@ def select_k(
         silhouettes[k] = float(silhouette_score(scaled, labels, sample_size=sample, random_state=random_state))
         davies_bouldin[k] = float(davies_bouldin_score(scaled, labels))
         calinski_harabasz[k] = float(calinski_harabasz_score(scaled, labels))
-        stability = bootstrap_stability(evidence, labels[picked], k, n_bootstrap=stability_bootstrap_samples,
+        stability = bootstrap_stability(evidence, labels[picked], np.arange(k), n_bootstrap=stability_bootstrap_samples,
                                         random_state=random_state, n_init=stability_n_init, n_starts=2,
                                         minibatch_threshold=minibatch_threshold)
         stability_rand[k] = float(stability["mean_adjusted_rand"].iloc[0])
