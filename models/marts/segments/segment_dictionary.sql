@@ -161,7 +161,7 @@ driver_sets as (
     select
         drivers.segment_id,
         driver_counts.driver_count,
-        {{ dbt.listagg('drivers.feature_phrase', "', '", 'order by drivers.feature_phrase') }} as phrase_set
+        {{ dbt_segments.ordered_listagg('drivers.feature_phrase', "', '", 'drivers.feature_phrase') }} as phrase_set
     from drivers
     inner join driver_counts
         on drivers.driver_rank <= driver_counts.driver_count
@@ -218,7 +218,7 @@ name_phrases as (
 
     select
         segment_id,
-        {{ dbt.listagg('feature_phrase', "', '", 'order by driver_rank') }} as feature_phrases
+        {{ dbt_segments.ordered_listagg('feature_phrase', "', '", 'driver_rank') }} as feature_phrases
     from name_drivers
     group by segment_id
 
