@@ -16,15 +16,23 @@ with transactions as (
 
 ),
 
+-- an aggregate without group by: exactly one row, also when the as_of_date var is set
+latest_order as (
+
+    select cast(max(ordered_at) as date) as latest_order_date
+    from transactions
+
+),
+
 final as (
 
     select
         {% if var('as_of_date') -%}
         cast('{{ var("as_of_date") }}' as date)
         {%- else -%}
-        cast(max(ordered_at) as date)
+        latest_order_date
         {%- endif %} as as_of_date
-    from transactions
+    from latest_order
 
 )
 

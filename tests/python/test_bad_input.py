@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -195,6 +196,19 @@ def test_bad_settings_stop_before_any_mart_is_replaced(corpus_build):
         pd.testing.assert_frame_equal(before[mart], after[mart], check_exact=True)
     # not even re-written with the same content: the run timestamp is the first build's
     pd.testing.assert_frame_equal(scored_at, build.query("select distinct scored_at from customer_segments"))
+
+
+def test_an_as_of_date_setting_gives_one_feature_date(corpus_build, tmp_path):
+    """The as_of_date var replaces the latest order date: still one row, so every feature has one date."""
+    build, _, _ = corpus_build
+    copy = dataclasses.replace(build, database=tmp_path / "segments.duckdb", target_dir=tmp_path / "target")
+    shutil.copyfile(build.database, copy.database)
+    latest = build.query("select as_of_date from int_feature_window")["as_of_date"]
+    assert len(latest) == 1
+    as_of_date = str(pd.Timestamp(latest[0]).date())
+    copy.dbt("build", "--select", "int_feature_window", extra_vars={**CORPUS_VARS, "as_of_date": as_of_date})
+    window = copy.query("select as_of_date from int_feature_window")
+    assert len(window) == 1 and str(pd.Timestamp(window["as_of_date"][0]).date()) == as_of_date
 
 
 def test_two_builds_of_the_same_data_give_identical_marts(corpus_build, tmp_path):
