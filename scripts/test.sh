@@ -7,6 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_system_packages.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
-# two workers, one per core (each dbt build runs one thread); tests that read one shared build stay on
-# one worker (conftest.py: pytest_collection_modifyitems), so each shared build is made once
-.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+.venv/bin/python -m pytest "$@"

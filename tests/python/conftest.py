@@ -18,18 +18,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-# Builds shared by test files: the files that read one run on the same pytest-xdist worker, so it is built
-# once. Every other test file is a group of its own (its module fixtures are built once too). The demo build
-# is made once per worker (45 s, on both at the same time).
-SHARED_BUILD_GROUPS = {"online_retail_build": "online_retail", "corpus_build": "corpus"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        group = next((name for fixture, name in SHARED_BUILD_GROUPS.items() if fixture in item.fixturenames),
-                     item.nodeid.split("::")[0])
-        item.add_marker(pytest.mark.xdist_group(group))
-
 @dataclass
 class Build:
     """A built project: where its data, DuckDB file and dbt artifacts are."""
