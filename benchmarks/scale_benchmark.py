@@ -6,12 +6,12 @@ so that is the whole step's memory):
 
   0. data        the demo generator, chunked (benchmarks/large_demo_data.py); --orders-scale 1.9 for 50 lines a customer
   1. features    `dbt run --select +customer_features`: staging, cleaning, quarantine inputs, RFM, features
-  2. fit         `dbt run --select segment_retrain_decision segment_scaler segment_k_selection segment_centroids`,
+  2. fit         `dbt run --select segment_retrain_decision segment_feature_screening segment_scaler segment_k_selection segment_centroids`,
                  n_segments auto:
                  the stratified sample drawn in DuckDB, the K search on it, (MiniBatch)KMeans at the chosen K
   3. explain     `dbt run --select segment_stability segment_algorithm_comparison` on the same sample
   4. scoring     the registry (segment_models, segment_model_scalers, segment_model_centroids: the publish gate),
-                 then `segment_dictionary customer_segments`: assign_segment over every customer
+                 then `segment_rfm_labels segment_dictionary customer_segments`: assign_segment over every customer
   5. 10M scoring the fitted model's SQL (dbt compile of assign_segment) over 10,000,000 rows (the customers
                  repeated) in DuckDB, against exporting them to numpy and brute-force argmin, in one process;
                  the labels must agree on every row
@@ -192,14 +192,16 @@ def print_scoring(scoring: dict, repeats: int) -> None:
 STEPS = [
     ("seed", ("seed",)),
     ("features", ("run", "--select", "+customer_features")),
-    # the fit models read the retrain decision (issue 4's registry) before they fit
-    ("fit", ("run", "--select", "segment_retrain_decision", "segment_scaler", "segment_k_selection",
-             "segment_centroids")),
+    # the fit models read the retrain decision (issue 4's registry) before they fit, and the scaler the
+    # feature screening (which segment_features are fitted)
+    ("fit", ("run", "--select", "segment_retrain_decision", "segment_feature_screening", "segment_scaler",
+             "segment_k_selection", "segment_centroids")),
     ("explain", ("run", "--select", "segment_stability", "segment_algorithm_comparison")),
     # the registry records the fit (scaler, centroids, drift baselines), then publishes it (its gate reads
     # segment_stability), then every customer is scored
     ("scoring", ("run", "--select", "segment_model_scalers", "segment_model_centroids", "segment_training_shares",
-                 "segment_training_bins", "segment_models", "segment_dictionary", "customer_segments")),
+                 "segment_training_bins", "segment_models", "segment_rfm_labels", "segment_dictionary",
+                 "customer_segments")),
 ]
 
 

@@ -45,7 +45,7 @@
     {%- set k_range = dbt_segments.list_var('segment_k_range') -%}
     {%- if k_range | length != 2 or dbt_segments.whole_number(k_range[0]) is none or dbt_segments.whole_number(k_range[1]) is none
             or not (2 <= dbt_segments.whole_number(k_range[0]) <= dbt_segments.whole_number(k_range[1])) -%}
-        {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [2, 10].") }}
+        {{ exceptions.raise_compiler_error("segment_k_range is " ~ dbt_segments.shown(var('segment_k_range')) ~ ": give two whole numbers [min, max] with 2 <= min <= max, e.g. [3, 10].") }}
     {%- endif -%}
     {%- for name in ['random_state', 'kmeans_n_init', 'silhouette_sample_size', 'comparison_sample_size'] -%}
         {%- set value = dbt_segments.whole_number(var(name)) -%}
@@ -72,11 +72,13 @@
     {%- endif -%}
 
     {#- numbers written into SQL -#}
-    {%- for name in ['max_quantity_per_line', 'max_unit_price', 'money_cap_quantile', 'segment_match_max_distance'] -%}
+    {%- for name in ['max_quantity_per_line', 'max_unit_price', 'money_cap_quantile', 'segment_match_max_distance',
+                     'near_constant_feature_share'] -%}
         {%- set value = var(name) -%}
+        {%- set is_share = name in ['money_cap_quantile', 'near_constant_feature_share'] -%}
         {%- if value is string or value is boolean or value is not number or value <= 0
-                or (name == 'money_cap_quantile' and value > 1) -%}
-            {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(value) ~ ": set it to a number above 0" ~ (" and at most 1, e.g. 0.99" if name == 'money_cap_quantile' else "") ~ ".") }}
+                or (is_share and value > 1) -%}
+            {{ exceptions.raise_compiler_error(name ~ " is " ~ dbt_segments.shown(value) ~ ": set it to a number above 0" ~ (" and at most 1, e.g. " ~ ('0.99' if name == 'money_cap_quantile' else '0.95') if is_share else "") ~ ".") }}
         {%- endif -%}
     {%- endfor -%}
     {%- if "'" in (var('raw_data_path') | string) -%}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import html
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ SEGMENT_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 VERDICT_COLOURS = {"stable": "#009E73", "doubtful": "#E69F00", "unstable": "#D55E00"}
 SILHOUETTE_SAMPLE_SIZE = 3000
 NOT_AVAILABLE = "Not available yet"
+# a feature clustered as ln(1 + x) says so in its unit (feature_dictionary): its axes are labelled in x's units
+LOG1P_UNIT = re.compile(r"^log\(1 \+ (?P<base>.+)\)$")
 
 
 class ReportError(RuntimeError):
@@ -64,6 +67,7 @@ class Warehouse:
             # small tables whole; the per-customer marts only as aggregates and as the projection's sample
             wanted = {"segment_profiles", "segment_dictionary", "segment_centroids", "segment_scaler",
                       "feature_dictionary", "segment_projection", "segment_feature_distribution", "segment_k_selection",
+                      "segment_feature_screening",
                       "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
             for name in sorted(wanted & names):
                 warehouse.tables[name] = connection.sql(f'select * from "{name}"').df().rename(columns=str.lower)
@@ -126,14 +130,18 @@ class Charts:
     def __init__(self) -> None:
         self.count = 0
 
-    def render(self, figure: go.Figure, chart_id: str, summary: str, numbers: pd.DataFrame, top: int = 60) -> str:
-        figure.update_layout(template="plotly_white", font={"family": "Arial, Helvetica, sans-serif", "size": 13},
+    def render(self, figure: go.Figure, chart_id: str, summary: str, numbers: pd.DataFrame, top: int = 40) -> str:
+        # the chart's title is a heading above it, not drawn by plotly: a legend placed on top of the plot can
+        # then never run into it (`top` leaves room for such a legend and for subplot titles)
+        title = figure.layout.title.text
+        figure.update_layout(title=None, template="plotly_white", font={"family": "Arial, Helvetica, sans-serif", "size": 13},
                              margin={"t": top, "r": 30, "b": 60, "l": 70})
         plot = pio.to_html(figure, full_html=False, include_plotlyjs=self.count == 0, div_id=chart_id,
                            config={"displaylogo": False, "responsive": True})
         self.count += 1
         table = numbers.to_html(index=False, border=0, classes="numbers", na_rep="–", escape=True)
-        return (f'<figure class="chart" role="group" aria-label="{esc(summary)}">'
+        heading = f'<h3 class="chart-title">{esc(title)}</h3>' if title else ""
+        return (f'<figure class="chart" role="group" aria-label="{esc(summary)}">{heading}'
                 f'<div class="plot" role="img" aria-label="{esc(summary)}">{plot}</div>'
                 f'<figcaption>{esc(summary)}</figcaption>'
                 f'<details><summary>Numbers behind this chart</summary>{table}</details></figure>')
@@ -163,6 +171,48 @@ def unit_of(words: pd.DataFrame, feature: str) -> str:
     if feature in words.index and pd.notna(words.loc[feature, "unit"]):
         return str(words.loc[feature, "unit"])
     return "feature units"
+
+
+def log1p_base_unit(unit) -> str | None:
+    """`currency` for a unit written `log(1 + currency)`; None for a feature on its own scale."""
+    match = LOG1P_UNIT.match(str(unit or "").strip())
+    return match.group("base") if match else None
+
+
+def plain_name(name: str, unit) -> str:
+    """"Monetary (log)" as "Monetary" when its axis is labelled in currency anyway."""
+    return re.sub(r"\s*\(log\)$", "", str(name)) if log1p_base_unit(unit) else str(name)
+
+
+def short_number(value: float) -> str:
+    """1, 20, 500, 1k, 20k, 1M: tick labels that stay short."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def log1p_axis(unit, low: float, high: float) -> dict:
+    """Axis settings for values clustered as ln(1 + x): ticks at round x (0, 1, 2, 5, 10, ...) labelled in x's
+    units, title "<unit>, log scale". Values on the axis stay ln(1 + x), so 0 can be shown; {} for other units."""
+    base = log1p_base_unit(unit)
+    if base is None or not np.isfinite([low, high]).all():
+        return {}
+    top = float(np.expm1(max(high, 0.0)))
+    decades = range(0, max(1, math.ceil(math.log10(top + 1))) + 1)
+    steps = (1, 2, 5) if top < 1e3 else (1,)
+    values = [0.0] + [step * 10.0 ** decade for decade in decades for step in steps]
+    values = [value for value in values if np.log1p(value) <= high + 1e-9 and np.log1p(value) >= low - 1e-9] or [0.0]
+    return {"tickmode": "array", "tickvals": [float(np.log1p(value)) for value in values],
+            "ticktext": [short_number(value) for value in values], "title_text": f"{base}, log scale"}
+
+
+def fitted_away(warehouse: Warehouse) -> pd.DataFrame:
+    """The segment_features segment_feature_screening left out of the fit (feature, screening_reason, ...)."""
+    if not warehouse.has("segment_feature_screening", "feature", "is_fitted"):
+        return pd.DataFrame(columns=["feature", "screening_reason", "mode_value", "mode_share"])
+    screening = warehouse["segment_feature_screening"]
+    return screening[~screening["is_fitted"].astype(bool)].sort_values("requested_position")
 
 
 # ---------------------------------------------------------------------------------------------- model
@@ -217,6 +267,17 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
         ("Scored at (UTC)", f"{pd.Timestamp(scored_at):%Y-%m-%d %H:%M}" if scored_at is not None and pd.notna(scored_at) else NOT_AVAILABLE),
         ("Clustering features", ", ".join(display_name(feature_words(warehouse), name) for name in features)),
     ]
+    left_out = fitted_away(warehouse)
+    if not left_out.empty:  # segment_feature_screening: constant and near-constant features are not clustered
+        words = feature_words(warehouse)
+        said = []
+        for reason, text in (("constant", "the same for every customer"), ("all_null", "no value for anyone")):
+            names = [display_name(words, feature) for feature in left_out.loc[left_out["screening_reason"] == reason, "feature"]]
+            if names:
+                said.append(f"{', '.join(names)}: {text}")
+        said += [f"{display_name(words, row.feature)}: {pct(row.mode_share)} of customers have {number(row.mode_value, 2)}"
+                 for row in left_out[left_out["screening_reason"] == "near_constant"].itertuples()]
+        facts.append(("Left out of the fit", "; ".join(said)))
     fact_list = "".join(f"<div><dt>{esc(key)}</dt><dd>{esc(value)}</dd></div>" for key, value in facts)
 
     table = segments.table
@@ -226,8 +287,10 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
                    marker_color="#56B4E9", text=[pct(value) for value in table["customer_share"]], textposition="outside")
     figure.add_bar(y=names, x=100 * table["revenue_share"], orientation="h", name="Share of revenue",
                    marker_color="#0072B2", text=[pct(value) for value in table["revenue_share"]], textposition="outside")
-    figure.update_layout(title="Size and revenue of each segment", barmode="group", height=120 + 70 * len(table),
-                         legend={"orientation": "h", "y": -0.15}, yaxis={"autorange": "reversed"})
+    # the legend sits above the bars, clear of the axis title below them
+    figure.update_layout(title="Size and revenue of each segment", barmode="group", height=160 + 70 * len(table),
+                         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+                         yaxis={"autorange": "reversed"})
     figure.update_xaxes(title_text="Share of all customers / of all revenue (%)", ticksuffix="%",
                         range=[0, 100 * max(table["customer_share"].max(), table["revenue_share"].max()) * 1.18])
     numbers = pd.DataFrame({
@@ -263,11 +326,18 @@ def drivers_by_segment(warehouse: Warehouse, top: int = 3) -> dict[int, list[tup
             label = words.loc[row.feature, label_column] if row.feature in words.index else None
             detail = f"{effect:+.1f} SD"
             if hasattr(row, "centroid_value") and hasattr(row, "population_mean") and pd.notna(row.centroid_value):
-                detail += (f" · {number(row.centroid_value, 2)} vs average {number(row.population_mean, 2)} · "
-                           f"{unit_of(words, row.feature)}")
+                unit = unit_of(words, row.feature)
+                base = log1p_base_unit(unit)
+                if base:  # clustered as ln(1 + x): the centre and the average back in x (geometric means)
+                    detail += (f" · typically {number(np.expm1(row.centroid_value), 0 if row.centroid_value > 3 else 1)} "
+                               f"vs {number(np.expm1(row.population_mean), 0 if row.population_mean > 3 else 1)} "
+                               f"for all customers · {base}")
+                else:
+                    detail += (f" · {number(row.centroid_value, 2)} vs average {number(row.population_mean, 2)} · "
+                               f"{unit}")
             phrase = f"– {label}" if label is not None and pd.notna(label) else (
                 "– above average" if effect >= 0 else "– below average")
-            sentences.append((display_name(words, row.feature), phrase, detail))
+            sentences.append((plain_name(display_name(words, row.feature), unit_of(words, row.feature)), phrase, detail))
         result[int(segment_id)] = sentences
     return result
 
@@ -298,7 +368,7 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
     absent = []
     if not rules:
         absent.append("readable rules (no <code>segment_rules</code> table)")
-    for column, what in (("recommended_action", "recommended actions"), ("kpi", "KPIs")):
+    for column, what in (("recommended_action", "recommended actions"), ("channel", "channels"), ("kpi", "KPIs")):
         if column not in dictionary_columns:
             absent.append(f"{what} (no <code>{column}</code> column in <code>segment_dictionary</code>)")
     cards = []
@@ -333,7 +403,7 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
   </div>
   <p class="muted">Average customer: {typical}</p>
   <h4>What sets it apart</h4><ul class="drivers">{driver_html}</ul>
-  <dl class="card-facts">{fact("Rule", "<br>".join(rules.get(segment_id, [])))}{fact("Action", optional("recommended_action"))}{fact("KPI", optional("kpi"))}</dl>
+  <dl class="card-facts">{fact("Rule", "<br>".join(rules.get(segment_id, [])))}{fact("Action", optional("recommended_action"))}{fact("Channel", optional("channel"))}{fact("KPI", optional("kpi"))}</dl>
 </article>""")
     source = ("segment_drivers" if has_drivers else
               "the segment centres: standardized distance from the average customer")
@@ -343,13 +413,16 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
             f'<div class="cards">{"".join(cards)}</div>{note}</section>')
 
 
-def elbow_k(ks: np.ndarray, inertia: np.ndarray) -> int | None:
-    """Kneedle-style elbow: the K whose normalized inertia lies furthest below the chord from first to last K."""
-    if len(ks) < 3 or inertia.max() == inertia.min():
-        return None
-    x = (ks - ks.min()) / (ks.max() - ks.min())
-    y = (inertia - inertia.min()) / (inertia.max() - inertia.min())
-    return int(ks[int(np.argmax((1 - x) - y))])
+K_PANELS = (  # metric, panel title, the criterion that votes from it
+    ("inertia", "Inertia (within-segment sum of squares; lower = tighter)", "inertia_elbow"),
+    ("silhouette", "Mean silhouette (−1 to 1; higher = better separated)", "silhouette"),
+    ("gap", "Gap statistic (higher = more structure than random)", "gap"),
+    ("davies_bouldin", "Davies–Bouldin index (lower = better)", "davies_bouldin"),
+    ("calinski_harabasz", "Calinski–Harabasz index (higher = better)", "calinski_harabasz"),
+    ("stability_adjusted_rand", "Bootstrap stability (adjusted Rand, 0–1; higher = more stable)", "stability"),
+)
+CRITERION_LABELS = {"silhouette": "Silhouette", "davies_bouldin": "Davies–Bouldin", "calinski_harabasz": "Calinski–Harabasz",
+                    "gap": "Gap statistic", "inertia_elbow": "Inertia elbow", "stability": "Bootstrap stability"}
 
 
 def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
@@ -362,48 +435,68 @@ def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
     chosen = sorted(table.loc[table["chosen"].astype(bool), "k"].unique()) if "chosen" in table.columns else []
     chosen_k = int(chosen[0]) if chosen else None
     reasons = table.loc[table["chosen"].astype(bool), "reason"].dropna().unique() if "reason" in table.columns and chosen else []
-    panels = [(metric, label) for metric, label in [
-        ("inertia", "Inertia (within-segment sum of squares; lower = tighter)"),
-        ("silhouette", "Mean silhouette (−1 to 1; higher = better separated)"),
-        ("gap", "Gap statistic (higher = more structure than random)"),
-        ("davies_bouldin", "Davies–Bouldin index (lower = better)"),
-        ("calinski_harabasz", "Calinski–Harabasz index (higher = better)"),
-    ] if metric in wide.columns]
+    # the elbow segment_k_selection stored (kneedle, python_udfs.k_selection): never recomputed here
+    elbow = (int(wide.index[wide["inertia_elbow"] == 1][0]) if "inertia_elbow" in wide.columns
+             and (wide["inertia_elbow"] == 1).any() else None)
+    votes = {}  # criterion -> (the K it votes for, None when it abstains; why)
+    if "vote_reason" in table.columns:
+        for row in table[table["metric"].str.startswith("vote_")].itertuples():
+            votes[row.metric.removeprefix("vote_")] = (int(row.k) if row.value == 1 else None, row.vote_reason)
+    panels = [panel for panel in K_PANELS if panel[0] in wide.columns]
     if not panels:
         return title + missing_note("a metric this report can draw (inertia, silhouette, gap, …)", "segment_k_selection") + "</section>"
     columns = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[label for _, label in panels],
-                           horizontal_spacing=0.1, vertical_spacing=0.16)
-    ks = wide.index.to_numpy(dtype=float)
-    elbow = None
-    for index, (metric, label) in enumerate(panels):
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[label for _, label, _ in panels],
+                           horizontal_spacing=0.1, vertical_spacing=0.5 / max(rows, 1))
+    for index, (metric, label, criterion) in enumerate(panels):
         row, column = index // columns + 1, index % columns + 1
-        values = wide[metric].to_numpy(dtype=float)
+        series = wide[metric].dropna()
+        ks, values = series.index.to_numpy(dtype=float), series.to_numpy(dtype=float)
         error = None
         if metric == "gap" and "gap_se" in wide.columns:
-            error = {"type": "data", "array": wide["gap_se"].to_numpy(dtype=float), "visible": True}
+            error = {"type": "data", "array": wide.loc[series.index, "gap_se"].to_numpy(dtype=float), "visible": True}
         figure.add_scatter(x=ks, y=values, mode="lines+markers", name=metric, error_y=error, showlegend=False,
                            line={"color": "#0072B2"}, row=row, col=column)
-        if metric == "inertia":
-            elbow = elbow_k(ks, values)
-            if elbow is not None:
-                figure.add_scatter(x=[elbow], y=[wide.loc[elbow, "inertia"]], mode="markers+text", showlegend=False,
-                                   marker={"size": 14, "color": "#D55E00", "symbol": "diamond"},
-                                   text=[f"elbow K={elbow}"], textposition="top right", row=row, col=column)
+        marked = elbow if metric == "inertia" else votes.get(criterion, (None, None))[0]
+        if marked is not None and marked in series.index:
+            text = f"elbow K={marked}" if metric == "inertia" else f"vote K={marked}"
+            if metric == "inertia" and votes.get(criterion, (None, None))[0] is None and votes:
+                text += " (no vote)"
+            # the label goes where the curve is not: below it when the curve rises after the mark
+            later = series[series.index > marked]
+            side = "left" if later.empty else "right"
+            rises = not later.empty and later.iloc[0] > series.loc[marked]
+            figure.add_scatter(x=[marked], y=[series.loc[marked]], mode="markers+text", showlegend=False,
+                               marker={"size": 14, "color": "#D55E00", "symbol": "diamond"}, text=[text],
+                               textposition=f"{'bottom' if rises else 'top'} {side}", cliponaxis=False,
+                               row=row, col=column)
         if chosen_k is not None:
             figure.add_vline(x=chosen_k, line_dash="dash", line_color="#009E73", row=row, col=column)
-        figure.update_xaxes(title_text="Number of segments K", dtick=1, row=row, col=column)
-        figure.update_yaxes(title_text=metric.replace("_", " "), row=row, col=column)
-    figure.update_layout(title=f"Quality of each K (dashed green line: chosen K = {chosen_k})" if chosen_k else
-                         "Quality of each K", height=330 * rows + 80)
-    numbers = wide.reset_index().round(4)
+        figure.update_xaxes(title_text="Number of segments K", dtick=1, row=row, col=column,
+                            range=[ks.min() - 0.5, ks.max() + 0.8])
+        # headroom above and below the curve, so a vote's label never reaches the panel title
+        spread = float(values.max() - values.min()) or abs(float(values.max())) or 1.0
+        figure.update_yaxes(title_text=metric.replace("_", " "), row=row, col=column,
+                            range=[float(values.min()) - 0.2 * spread, float(values.max()) + 0.25 * spread])
+    figure.update_layout(title=(f"Quality of each K (dashed green line: chosen K = {chosen_k}; orange diamond: the K "
+                                "each criterion votes for)") if chosen_k else "Quality of each K",
+                         height=340 * rows + 100)
+    numbers = wide[[column for column in wide.columns if not column.startswith("vote_")]].reset_index().round(4)
     numbers.insert(1, "chosen", numbers["k"].map(lambda k: "yes" if k == chosen_k else ""))
     chart = charts.render(figure, "chart-k-selection",
-                          f"Line charts of the K-selection metrics for K = {int(ks.min())} to {int(ks.max())}; "
-                          f"chosen K = {chosen_k}; elbow of the inertia curve at K = {elbow}.", numbers, top=100)
+                          f"Line charts of the K-selection metrics for K = {int(wide.index.min())} to "
+                          f"{int(wide.index.max())}; chosen K = {chosen_k}; elbow of the inertia curve at K = {elbow}.",
+                          numbers, top=50)
     reason = "".join(f"<p><strong>Why K = {chosen_k}:</strong> {esc(text)}</p>" for text in reasons)
-    return f"{title}{reason}{chart}</section>"
+    vote_rows = "".join(
+        f"<tr><td>{esc(CRITERION_LABELS.get(criterion, criterion))}</td>"
+        f"<td>{'abstains' if votes[criterion][0] is None else votes[criterion][0]}</td>"
+        f"<td>{esc(votes[criterion][1])}</td></tr>"
+        for criterion in CRITERION_LABELS if criterion in votes)
+    vote_table = (f'<table class="numbers votes"><thead><tr><th>criterion</th><th>votes for K</th><th>why</th></tr>'
+                  f"</thead><tbody>{vote_rows}</tbody></table>" if vote_rows else "")
+    return f"{title}{reason}{vote_table}{chart}</section>"
 
 
 def silhouette_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str:
@@ -427,8 +520,10 @@ def silhouette_section(warehouse: Warehouse, segments: Segments, charts: Charts)
     figure = go.Figure(go.Bar(
         y=per_segment["segment"], x=per_segment["mean_silhouette"], orientation="h",
         marker_color=[segments.colours[int(segment_id)] for segment_id in per_segment["segment_id"]],
-        text=[f"{value:.2f}" for value in per_segment["mean_silhouette"]], textposition="outside"))
-    figure.add_vline(x=overall, line_dash="dash", line_color="#333333",
+        text=[f"{value:.2f}" for value in per_segment["mean_silhouette"]], textposition="inside",
+        insidetextanchor="end"))  # plotly picks a text colour that contrasts with each bar
+    # the line runs behind the bars and their values (inside them), its label above the plot
+    figure.add_vline(x=overall, line_dash="dash", line_color="#333333", layer="below",
                      annotation_text=f"all customers: {overall:.2f}", annotation_position="top")
     figure.update_layout(title="Mean silhouette per segment", height=140 + 60 * len(per_segment),
                          yaxis={"autorange": "reversed"})
@@ -455,22 +550,26 @@ def projection_section(warehouse: Warehouse, segments: Segments, charts: Charts)
         figure.add_scatter(x=group["pc1"], y=group["pc2"], mode="markers", name=segments.name(segment_id),
                            marker={"size": 5, "opacity": 0.45, "color": segments.colours[int(segment_id)]},
                            hovertext=group["customer_id"], legendgroup=str(segment_id))
-    figure.add_scatter(x=centroids["pc1"], y=centroids["pc2"], mode="markers+text", name="segment centres",
-                       text=[segments.name(segment_id) for segment_id in centroids["segment_id"]],
-                       textposition="top center", textfont={"size": 13, "color": "#111111"},
-                       marker={"size": 16, "symbol": "x", "color": [segments.colours[int(segment_id)] for segment_id in
+    # centres in their segment's colour, named in the legend and on hover: text labels beside them overlap
+    # as soon as two centres are close
+    figure.add_scatter(x=centroids["pc1"], y=centroids["pc2"], mode="markers", name="segment centres (×)",
+                       hovertext=[segments.name(segment_id) for segment_id in centroids["segment_id"]],
+                       marker={"size": 18, "symbol": "x", "color": [segments.colours[int(segment_id)] for segment_id in
                                                                      centroids["segment_id"]],
                                "line": {"width": 2, "color": "#111111"}})
-    figure.update_layout(title=f"{len(customers):,} sampled customers and every segment centre (PCA)", height=560)
-    figure.update_xaxes(title_text=f"PC1, {pct(first['pc1_variance_share'], 0)} of variance "
-                                   f"(standard deviations; {first.get('pc1_loadings', '')})")
-    figure.update_yaxes(title_text=f"PC2, {pct(first['pc2_variance_share'], 0)} of variance (SD)")
+    figure.update_layout(title=f"{len(customers):,} sampled customers and every segment centre (PCA)", height=600,
+                         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
+    # short axis titles (a long one is cut at the figure's edge); what each axis is made of is said above the chart
+    figure.update_xaxes(title_text=f"PC1: {pct(first['pc1_variance_share'], 0)} of variance (standard deviations)")
+    figure.update_yaxes(title_text=f"PC2: {pct(first['pc2_variance_share'], 0)} of variance (SD)")
     numbers = centroids[["segment_id", "segment_name", "pc1", "pc2"]].round(3).copy()
     numbers["sampled customers"] = numbers["segment_id"].map(customers["segment_id"].value_counts()).fillna(0).astype(int)
     summary = (f"Scatter plot of {len(customers):,} sampled customers on the first two principal components, "
                f"coloured by segment, with the segment centres marked. PC1 is {first.get('pc1_loadings', '')}; "
                f"PC2 is {first.get('pc2_loadings', '')}.")
-    return title + charts.render(figure, "chart-projection", summary, numbers) + "</section>"
+    axes = (f'<p class="muted">PC1 is {esc(first.get("pc1_loadings", ""))}; '
+            f'PC2 is {esc(first.get("pc2_loadings", ""))} (feature weights of each axis).</p>')
+    return title + axes + charts.render(figure, "chart-projection", summary, numbers, top=60) + "</section>"
 
 
 def heatmap_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str:
@@ -484,10 +583,10 @@ def heatmap_section(warehouse: Warehouse, segments: Segments, charts: Charts) ->
     figure = go.Figure(go.Heatmap(
         z=matrix.to_numpy(), x=labels, y=names, zmid=0, zmin=-limit, zmax=limit, colorscale="RdBu_r",
         texttemplate="%{z:+.1f}", textfont={"size": 13},
-        colorbar={"title": {"text": "SD from<br>average"}},
+        colorbar={"title": {"text": "SD from<br>average"}, "len": 1.0, "thickness": 14},
         hovertemplate="%{y}<br>%{x}: %{z:+.2f} SD<extra></extra>"))
     figure.update_layout(title="Segment centres: standardized difference from the average customer",
-                         height=160 + 60 * len(names), yaxis={"autorange": "reversed"})
+                         height=max(380, 160 + 60 * len(names)), yaxis={"autorange": "reversed"})
     figure.update_xaxes(title_text="Feature (as clustered)", tickangle=-25)
     figure.update_yaxes(title_text="Segment")
     numbers = matrix.round(2).set_axis(labels, axis=1)
@@ -503,8 +602,14 @@ def distribution_section(warehouse: Warehouse, segments: Segments, charts: Chart
     if not warehouse.has("segment_feature_distribution", "p50"):
         return title + missing_note("the distributions", "segment_feature_distribution") + "</section>"
     table = warehouse["segment_feature_distribution"]
+    # a feature the screening left out of the fit is (nearly) one value: a flat panel says nothing
+    table = table[~table["feature"].isin(fitted_away(warehouse)["feature"])]
+    if table.empty:
+        return title + '<p class="missing">Every described feature was left out of the fit.</p></section>'
     quantiles = table[table["bin_index"] == 0].sort_values(["feature_position", "segment_id"])
-    features = quantiles.drop_duplicates("feature")[["feature", "feature_display_name", "feature_unit"]]
+    features = quantiles.drop_duplicates("feature")[["feature", "feature_display_name", "feature_unit"]].copy()
+    features["feature_display_name"] = [plain_name(name, unit) for name, unit in
+                                        zip(features["feature_display_name"], features["feature_unit"])]
     columns = 2
     rows = math.ceil(len(features) / columns)
     titles = [str(row.feature_display_name) for row in features.itertuples()]
@@ -519,7 +624,9 @@ def distribution_section(warehouse: Warehouse, segments: Segments, charts: Chart
                 marker_color=segments.colours[int(item.segment_id)], legendgroup=str(item.segment_id),
                 showlegend=index == 0, boxpoints=False), row=row, col=column)
         unit = features.iloc[index]["feature_unit"] or "feature units"
-        figure.update_xaxes(title_text=unit, row=row, col=column)
+        shown = quantiles[quantiles["feature"] == feature]
+        figure.update_xaxes(row=row, col=column, **{"title_text": unit,
+                            **log1p_axis(unit, float(shown["p5"].min()), float(shown["p95"].max()))})
         figure.update_yaxes(autorange="reversed", row=row, col=column)
     figure.update_layout(title="Boxes: middle half of each segment (25th–75th percentile), line: median, "
                                "whiskers: 5th–95th percentile",
@@ -530,7 +637,7 @@ def distribution_section(warehouse: Warehouse, segments: Segments, charts: Chart
                                                                  "feature_unit": "unit"})
     summary = (f"Box plots of {len(features)} features for every segment (5th, 25th, 50th, 75th and 95th "
                "percentiles).")
-    boxes = charts.render(figure, "chart-distributions", summary, numbers, top=100)
+    boxes = charts.render(figure, "chart-distributions", summary, numbers, top=40)
     return title + boxes + histogram_chart(table, features, segments, charts) + "</section>"
 
 
@@ -548,15 +655,20 @@ def histogram_chart(table: pd.DataFrame, features: pd.DataFrame, segments: Segme
                                mode="lines", line={"shape": "hvh", "width": 2, "color": segments.colours[int(segment_id)]},
                                name=segments.name(segment_id), legendgroup=str(segment_id), showlegend=index == 0,
                                row=row, col=column)
-        figure.update_xaxes(title_text=features.iloc[index]["feature_unit"] or "feature units", row=row, col=column)
+        unit = features.iloc[index]["feature_unit"] or "feature units"
+        figure.update_xaxes(row=row, col=column, **{"title_text": unit,
+                            **log1p_axis(unit, float(bins["bin_lower"].min()), float(bins["bin_upper"].max()))})
         figure.update_yaxes(title_text="% of segment", row=row, col=column)
+    height, top = 160 + 250 * rows, 70
+    # the legend 30 px above the plot area, clear of the first row's panel titles (it grows upwards)
     figure.update_layout(title="Histograms: share of each segment's customers per bin (same bins for every segment)",
-                         height=160 + 250 * rows, legend={"orientation": "h", "x": 0, "y": 1.035, "yanchor": "bottom"})
+                         height=height, legend={"orientation": "h", "x": 0, "y": 1 + 30 / (height - top - 60),
+                                                "yanchor": "bottom"})
     numbers = table.sort_values(["feature_position", "segment_id", "bin_index"])[
         ["feature_display_name", "segment_name", "bin_lower", "bin_upper", "bin_customers", "bin_share"]].round(3)
     numbers = numbers.rename(columns={"feature_display_name": "feature", "segment_name": "segment"})
     summary = "Step-line histograms of every feature, one line per segment, in shares of the segment's customers."
-    return charts.render(figure, "chart-histograms", summary, numbers, top=130)
+    return charts.render(figure, "chart-histograms", summary, numbers, top=top)
 
 
 def stability_section(warehouse: Warehouse, segments: Segments, charts: Charts) -> str | None:
@@ -579,9 +691,11 @@ def stability_section(warehouse: Warehouse, segments: Segments, charts: Charts) 
         marker_color=[VERDICT_COLOURS.get(verdict, "#555555") for verdict in verdicts],
         text=[f"{value:.2f} {verdict}" for value, verdict in zip(table["mean_jaccard"], verdicts)],
         textposition="outside"))
-    for threshold, label in ((0.6, "doubtful below 0.60"), (0.75, "stable from 0.75")):
-        figure.add_vline(x=threshold, line_dash="dot", line_color="#333333", annotation_text=label,
-                         annotation_position="top")
+    # the lines run behind the bars; their labels sit above the plot, each on the outer side of its line
+    for threshold, label, anchor in ((0.6, "doubtful below 0.60", "right"), (0.75, "stable from 0.75", "left")):
+        figure.add_vline(x=threshold, line_dash="dot", line_color="#333333", layer="below")
+        figure.add_annotation(x=threshold, y=1, yref="paper", yanchor="bottom", xanchor=anchor, text=label,
+                              showarrow=False)
     figure.update_layout(title="Does each segment come back when the data is resampled?",
                          height=150 + 60 * len(table), yaxis={"autorange": "reversed"})
     figure.update_xaxes(title_text="Mean Jaccard similarity over bootstrap refits (0–1; higher = more stable)",
@@ -679,10 +793,12 @@ section { background: #fff; border-radius: 8px; padding: 4px 20px 16px; margin: 
 .missing { color: #6b4200; background: #fff3d6; padding: 1px 5px; border-radius: 4px; }
 code { background: #eef1f4; padding: 1px 4px; border-radius: 3px; font-size: 13px; }
 figure.chart { margin: 8px 0 0; } figcaption { font-size: 13px; color: #555; margin: 4px 0; }
+h3.chart-title { font-size: 16px; font-weight: normal; color: #2a3f5f; margin: 14px 0 0 8px; }
 details { margin: 6px 0 4px; } summary { cursor: pointer; color: #0a5a8a; }
 table.numbers { border-collapse: collapse; font-size: 13px; margin-top: 6px; }
 table.numbers th, table.numbers td { border-bottom: 1px solid #e3e6ea; padding: 3px 10px; text-align: right; }
 table.numbers th { background: #f0f2f5; }
+table.votes td:last-child, table.votes th:last-child { text-align: left; }
 footer { max-width: 1180px; margin: 0 auto; padding: 12px 24px 32px; color: #555; font-size: 13px; }
 """
 

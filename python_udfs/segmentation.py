@@ -4,7 +4,8 @@ The dbt Python models `segment_scaler` and `segment_centroids` are thin wrappers
 everything here takes and returns pandas, so pytest reaches it without dbt.
 
 Conventions the SQL scoring macro relies on:
-- scaled value = (value - mean) / scale, with scale 1 for a constant feature (as scikit-learn does);
+- scaled value = (value - mean) / scale, with scale 1 for a constant feature (as scikit-learn does; the
+  segment_feature_screening model leaves constant and near-constant features out of the fit before that);
 - a missing value is imputed with the feature's training mean, i.e. 0 in scaled space;
 - a first fit's segment ids are 0..K-1 ordered by training size, largest first (ties: smallest centroid
   first), so a refit that finds the same segments gives them the same ids whatever order K-Means found
@@ -74,17 +75,40 @@ def check_features(frame: pd.DataFrame, features) -> list[str]:
     return features
 
 
+def fitted_features(requested: list[str], screening: pd.DataFrame) -> list[str]:
+    """The requested features segment_feature_screening keeps (is_fitted), in the order requested.
+
+    The screening (constant and near-constant features are left out) is decided in that SQL model; this only
+    reads it, and stops when it was built for another feature list or keeps nothing.
+    """
+    screened = [str(name).lower() for name in screening.sort_values("requested_position")["feature"]]
+    if screened != requested:
+        raise SegmentationConfigError(
+            f"segment_feature_screening describes {screened}, but segment_features is {requested}: build it with "
+            "the same vars as the fit (dbt build --select segment_feature_screening+)."
+        )
+    kept = set(screening.loc[screening["is_fitted"].astype(bool), "feature"].str.lower())
+    features = [name for name in requested if name in kept]
+    if not features:
+        reasons = ", ".join(f"{row.feature} ({row.screening_reason})" for row in screening.itertuples())
+        raise SegmentationConfigError(
+            f"every feature of segment_features is left out of the fit: {reasons}. Add features that vary between "
+            "customers to the segment_features var, or raise near_constant_feature_share (1 keeps all but constant ones)."
+        )
+    return features
+
+
 def parse_n_segments(n_segments, k_range) -> tuple[int | None, tuple[int, int]]:
     """Return (fixed K or None for auto, (k_min, k_max)) from the n_segments and segment_k_range vars."""
     bounds = as_list(k_range)
     if len(bounds) != 2 or not all(_is_integer(bound) for bound in bounds):
         raise SegmentationConfigError(
-            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [2, 10]."
+            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [3, 10]."
         )
     k_min, k_max = int(bounds[0]), int(bounds[1])
     if not 2 <= k_min <= k_max:
         raise SegmentationConfigError(
-            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [2, 10]."
+            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [3, 10]."
         )
     if isinstance(n_segments, str) and n_segments.strip().lower() == "auto":
         return None, (k_min, k_max)

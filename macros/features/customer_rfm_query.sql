@@ -1,7 +1,9 @@
 {#- Classic RFM for every customer with at least one completed order up to the as-of date.
-    Scores 1-5 are quintiles by cume_dist, so equal values always get equal scores (5 = best:
-    most recent, most frequent, highest spend). The label comes from the rfm_segment_map seed,
-    keyed by recency and frequency score, the usual RFM grid.
+    Scores 1-5 (5 = best: most recent, most frequent, highest spend) are quintiles that keep ties
+    together (rfm_score: equal values get equal scores, a tie group the quintile of its middle, the
+    worst value 1 and the best 5), so one-time buyers always get the lowest frequency score however
+    many they are. The label comes from the rfm_segment_map seed, keyed by recency and frequency
+    score, the usual RFM grid.
     As a macro so the back-test computes the same thing at an earlier as-of date: the model passes
     its refs, int_backtest_customer_rfm passes the back-test's. -#}
 {% macro customer_rfm_query(purchases=none, feature_window=none, rfm_segment_map=none) %}
@@ -51,9 +53,9 @@ scored as (
 
     select
         *,
-        cast(ceil(5 * cume_dist() over (order by recency_days desc)) as {{ dbt.type_int() }}) as recency_score,
-        cast(ceil(5 * cume_dist() over (order by frequency)) as {{ dbt.type_int() }}) as frequency_score,
-        cast(ceil(5 * cume_dist() over (order by monetary)) as {{ dbt.type_int() }}) as monetary_score
+        {{ dbt_segments.rfm_score('recency_days', higher_is_better=false) }} as recency_score,
+        {{ dbt_segments.rfm_score('frequency') }} as frequency_score,
+        {{ dbt_segments.rfm_score('monetary') }} as monetary_score
     from buyers
 
 ),

@@ -151,7 +151,7 @@ def corpus() -> tuple[dict[str, list[dict]], list[Kind]]:
                       repair="C11 kept as a non-buyer: is_buyer false, frequency 0, still segmented"))
     kinds.append(Kind("extra_source_column", "events", repair="loaded_at ignored (logged), the build runs"))
     kinds.append(Kind("constant_feature", "customers",
-                      repair="complaint_count is 0 for everyone: scale 1, as scikit-learn does"))
+                      repair="complaint_count is 0 for everyone: left out of the fit, with a warning"))
     return rows, kinds
 
 

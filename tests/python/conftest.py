@@ -26,6 +26,7 @@ class Build:
     truth_dir: Path
     database: Path
     target_dir: Path
+    result: subprocess.CompletedProcess | None = None  # the fixture's own build, for its log
 
     def dbt(self, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
         return run_dbt(self, *args, check=check, extra_vars=extra_vars)
@@ -96,6 +97,18 @@ def corpus_build(tmp_path_factory):
     write(rows, build.raw_dir)
     result = build.dbt("build", extra_vars=CORPUS_VARS)
     return build, kinds, result
+
+
+@pytest.fixture(scope="session")
+def retail_export_build(tmp_path_factory) -> Build:
+    """Generated data shaped like a retailer's order-lines export (python_udfs.retail_export_data: 3,000
+    customers, most buying once, no discounts, events or categories) built end to end."""
+    from python_udfs.retail_export_data import generate as generate_retail_export
+
+    build = new_build(tmp_path_factory.mktemp("retail_export"))
+    generate_retail_export(out_dir=build.raw_dir, truth_dir=build.truth_dir)
+    build.result = build.dbt("build")
+    return build
 
 
 # --------------------------------------------------------------- a customer table instead of order lines

@@ -112,11 +112,14 @@ def test_only_cancelled_orders_make_a_non_buyer_who_is_still_segmented(corpus_bu
     assert len(build.query("select * from customer_segments where customer_id = 'C11'")) == 1
 
 
-def test_extra_column_is_ignored_and_constant_feature_gets_scale_one(corpus_build):
+def test_extra_column_is_ignored_and_constant_feature_is_left_out_with_a_warning(corpus_build):
     build, _, result = corpus_build
     assert "not reading column(s) ['loaded_at']" in result.stdout
-    scaler = build.query("select feature, mean, scale from segment_scaler where feature = 'complaint_count'")
-    assert scaler["mean"][0] == 0 and scaler["scale"][0] == 1
+    screening = build.query("select * from segment_feature_screening where feature = 'complaint_count'")
+    assert not screening["is_fitted"][0] and screening["screening_reason"][0] == "constant"
+    assert screening["mode_value"][0] == 0 and screening["mode_share"][0] == 1
+    assert build.query("select count(*) as n from segment_scaler where feature = 'complaint_count'")["n"][0] == 0
+    assert "complaint_count (constant: every customer has 0.0)" in result.stdout
     segments = build.query("select count(*) as n, count(distinct segment_id) as k from customer_segments")
     assert segments["n"][0] == 12 and segments["k"][0] == 2
 

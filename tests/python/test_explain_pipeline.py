@@ -12,6 +12,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from conftest import Build
+from name_checks import assert_every_segment_has_a_playbook, assert_generated_names_match_their_segments
 from python_udfs.explain import fit_rules
 from python_udfs.segmentation import (
     centroid_matrix,
@@ -41,7 +42,13 @@ def test_auto_chooses_the_planted_number_of_archetypes(demo_build):
     assert set(chosen["k"]) == {PLANTED_ARCHETYPES}
     assert chosen["reason"].notna().all() and selection.loc[~selection["chosen"], "reason"].isna().all()
     assert selection.groupby("k")["chosen"].nunique().eq(1).all()
-    assert set(range(2, 11)) <= set(selection["k"])
+    assert set(range(3, 11)) <= set(selection["k"])
+    # the consensus: every criterion's vote is a row with its reason, and the planted K has the most votes
+    votes = selection[selection["metric"].str.startswith("vote_")]
+    assert len(votes) == 6 and votes["vote_reason"].notna().all()
+    cast = votes[votes["value"] == 1].groupby("k").size()
+    assert cast.idxmax() == PLANTED_ARCHETYPES and cast[PLANTED_ARCHETYPES] >= 4
+    assert chosen["reason"].iloc[0].startswith("Consensus of 6 criteria over K = 3..10 chooses K = 5.")
     sample_sizes = selection.loc[selection["metric"] == "silhouette_sample_size", "value"]
     assert set(sample_sizes) == {5000.0}  # 20,000 customers: silhouette on the 5,000-customer sample
     assert demo_build.query("select count(distinct segment_id) as k from segment_centroids")["k"][0] == PLANTED_ARCHETYPES
@@ -49,6 +56,12 @@ def test_auto_chooses_the_planted_number_of_archetypes(demo_build):
     truth = pd.read_csv(demo_build.truth_dir / "customer_archetypes.csv")
     joined = truth.merge(demo_build.query("select customer_id, segment_id from customer_segments"), on="customer_id")
     assert adjusted_rand_score(joined["archetype"], joined["segment_id"]) >= 0.95
+
+
+def test_generated_names_match_the_demo_segments_and_the_seed_names_win(demo_build):
+    dictionary = assert_generated_names_match_their_segments(demo_build)
+    assert (dictionary["name_source"] == "seed").all()  # the demo's own names, scoped to its model version
+    assert_every_segment_has_a_playbook(demo_build)
 
 
 def test_every_demo_segment_is_stable_and_the_table_is_reproducible(demo_build, demo_frames):

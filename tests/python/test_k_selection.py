@@ -11,7 +11,9 @@ from sklearn.decomposition import PCA
 
 from python_udfs.explain import fit_rules, partition_cost, rule_table, sql_number
 from python_udfs.k_selection import (
+    CRITERIA,
     chosen_k_from_table,
+    consensus,
     gap_rule,
     gap_statistic,
     inertia_elbow,
@@ -145,8 +147,93 @@ def test_an_explicit_k_overrides_the_rule_and_still_shows_where_it_stands(four_b
 
 def test_one_gaussian_blob_has_no_structure_the_gap_rule_says_so(one_blob):
     selection = select_k(one_blob, (2, 6), random_state=0, n_init=3, gap_reference_sets=10)
-    assert selection.chosen_k == 2  # the smallest K of the range
-    assert "gives K = 1: no cluster structure" in selection.reason
+    assert 2 <= selection.chosen_k <= 6  # segments are still formed, within the range
+    assert "The gap rule run from K = 1 stops at K = 1: the data show little cluster structure" in selection.reason
+
+
+def evidence(ks, **overrides):
+    """Synthetic per-K evidence for consensus(): neutral everywhere, then the overrides (metric -> {k: value})."""
+    base = {"silhouette": 0.3, "davies_bouldin": 1.0, "calinski_harabasz": 100.0, "stability": 0.9,
+            "stability_min_jaccard": 0.9, "gap_se": 0.01}
+    table = {metric: {k: value for k in ks} for metric, value in base.items()}
+    table["gap"] = {k: 0.1 * k for k in [1, *ks]}  # rising: the gap rule finds no stop
+    table["gap_se"][1] = 0.01
+    for metric, values in overrides.items():
+        table[metric].update(values)
+    return table
+
+
+def test_each_criterion_votes_and_the_table_records_every_vote_with_its_reason(four_blobs):
+    data, _ = four_blobs
+    selection = select_k(data, (2, 8), random_state=0, n_init=4, gap_reference_sets=5)
+    table = selection.table
+    wide = table.pivot(index="k", columns="metric", values="value")
+    assert set(selection.votes) == set(CRITERIA)
+    for criterion, (voted, why) in selection.votes.items():
+        rows = table[table["metric"] == f"vote_{criterion}"]
+        assert rows["vote_reason"].tolist() == [why]
+        assert rows["value"].tolist() == [0.0 if voted is None else 1.0]
+        if voted is not None:
+            assert rows["k"].tolist() == [voted]
+    # the votes recompute from the evidence columns, over the K whose segments all come back (splitting one
+    # of the four blobs does not: K = 6, 7 are left out)
+    ks = [k for k in range(2, 9) if wide.loc[k, "stability_min_jaccard"] >= 0.6]
+    assert {2, 3, 4} <= set(ks) and 6 not in ks and "Not eligible: K = " in selection.reason
+    assert selection.votes["silhouette"][0] == wide.loc[ks, "silhouette"].idxmax()
+    assert selection.votes["davies_bouldin"][0] == wide.loc[ks, "davies_bouldin"].idxmin()
+    assert selection.votes["calinski_harabasz"][0] == wide.loc[ks, "calinski_harabasz"].idxmax()
+    assert selection.votes["inertia_elbow"][0] == wide.loc[ks, "inertia_elbow"].idxmax()
+    assert selection.votes["stability"][0] == wide.loc[ks, "stability_adjusted_rand"].idxmax()
+    counts = wide.loc[range(2, 9), "votes"].astype(int)
+    assert counts.sum() == sum(voted is not None for voted, _ in selection.votes.values())
+    assert counts.idxmax() == selection.chosen_k == 4 and counts[4] >= 4
+    assert table.loc[table["vote_reason"].notna(), "metric"].str.startswith("vote_").all()
+    assert "chooses K = 4" in selection.reason and "Votes: K = 4:" in selection.reason
+
+
+def test_the_most_voted_k_wins():
+    ks = [3, 4, 5, 6]
+    votes_for_5 = evidence(ks, silhouette={5: 0.5}, davies_bouldin={5: 0.5}, stability={4: 0.99})
+    chosen, reason, votes = consensus(ks, votes_for_5, elbow=5)
+    assert chosen == 5 and votes["silhouette"][0] == votes["davies_bouldin"][0] == votes["inertia_elbow"][0] == 5
+    assert votes["stability"][0] == 4 and votes["calinski_harabasz"][0] == 3  # equal values: the smaller K
+    assert votes["gap"][0] == 6  # the gap keeps rising: the largest eligible K
+    assert "K = 5: 3 (silhouette, Davies-Bouldin, inertia elbow)" in reason
+
+
+def test_a_tie_goes_to_the_best_mean_rank():
+    ks = [3, 4, 5]
+    # K = 3: Calinski-Harabasz and gap; K = 5: silhouette and stability; elbow abstains (no knee), DB for 4
+    tied = evidence(ks, calinski_harabasz={3: 300.0, 4: 200.0, 5: 250.0}, silhouette={3: 0.2, 4: 0.25, 5: 0.4},
+                    stability={3: 0.7, 4: 0.8, 5: 0.95}, davies_bouldin={3: 1.2, 4: 0.9, 5: 1.0},
+                    gap={3: 1.0, 4: 0.95, 5: 1.1})
+    chosen, reason, votes = consensus(ks, tied, elbow=None)
+    assert [votes[name][0] for name in CRITERIA] == [5, 4, 3, 3, None, 5]
+    # mean ranks: K = 3 (3 + 3 + 1 + 3) / 4 = 2.5, K = 5 (1 + 2 + 2 + 1) / 4 = 1.5
+    assert chosen == 5 and "Tie between K = 3, 5" in reason and "K = 3: 2.50, K = 5: 1.50" in reason
+    assert "Abstained: inertia elbow" in reason
+
+
+def test_a_k_with_an_unstable_segment_cannot_win_and_the_elbow_on_it_abstains():
+    ks = [3, 4, 5]
+    unstable_5 = evidence(ks, silhouette={5: 0.6}, davies_bouldin={5: 0.4}, calinski_harabasz={5: 900.0},
+                          stability_min_jaccard={5: 0.55})
+    chosen, reason, votes = consensus(ks, unstable_5, elbow=5)
+    assert chosen != 5 and all(voted != 5 for voted, _ in votes.values())
+    assert votes["inertia_elbow"][0] is None and "not eligible" in votes["inertia_elbow"][1]
+    assert "Not eligible: K = 5" in reason
+    # when every K has an unstable segment, all are eligible again
+    everything_unstable = evidence(ks, stability_min_jaccard={3: 0.3, 4: 0.3, 5: 0.3}, silhouette={5: 0.6})
+    assert consensus(ks, everything_unstable, elbow=None)[2]["silhouette"][0] == 5
+
+
+def test_the_gap_votes_by_the_one_standard_error_rule_from_the_smallest_k_of_the_range():
+    ks = [3, 4, 5, 6]
+    gaps = {1: 2.0, 2: 1.5, 3: 1.6, 4: 1.7, 5: 1.75, 6: 1.9}  # from K = 1 the rule stops at once
+    errors = {k: 0.06 for k in [1, *ks]}
+    chosen, reason, votes = consensus(ks, evidence(ks, gap=gaps, gap_se=errors), elbow=None)
+    assert votes["gap"][0] == 4  # 1.6 < 1.7 - 0.06; 1.7 >= 1.75 - 0.06
+    assert "stops at K = 1" in reason
 
 
 def test_jaccard_best_match_and_verdicts():

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pytest
 
-from python_udfs.report import build_report, elbow_k
+from python_udfs.report import build_report
 from python_udfs.report import main as report_main
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is pinned in requirements-dev.txt")
@@ -34,8 +33,44 @@ CHART_STATE = """() => Array.from(document.querySelectorAll('figure.chart')).map
         svg => svg.getBoundingClientRect().width > 0 && svg.getBoundingClientRect().height > 0).length : 0;
     return {id: plot ? plot.id : null, width: box.width, height: box.height, svgs: svgs,
             marks: plot ? plot.querySelectorAll(arguments_marks).length : 0,
+            annotations: plot ? Array.from(plot.querySelectorAll('g.annotation text')).map(text => text.textContent) : [],
             table_rows: figure.querySelectorAll('details table.numbers tbody tr').length};
 })""".replace("arguments_marks", repr(DRAWN_MARKS))
+# Text a reader must be able to read in every chart: titles, axis titles, subplot titles and other annotations,
+# legends, point labels, the colour bar. Two of them overlapping, or one reaching outside the chart (cut off),
+# is a defect a screenshot shows.
+CHART_TEXT_PROBLEMS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
+    const frame = plot.getBoundingClientRect();
+    const seen = new Set();
+    const pick = (selector, kind) => Array.from(plot.querySelectorAll(selector))
+        .filter(element => !seen.has(element) && seen.add(element))
+        .map(element => ({kind: kind, text: (element.textContent || '').trim().slice(0, 50),
+                          box: element.getBoundingClientRect()}))
+        .filter(item => item.box.width > 0 && item.box.height > 0 && item.text !== '' || item.kind === 'legend');
+    const items = [
+        ...pick('text.gtitle', 'title'),
+        ...pick('g.colorbar text', 'colour bar'),
+        ...pick('text[class$="title"]:not(.legendtitletext)', 'axis title'),
+        ...pick('g.annotation text', 'annotation'),
+        ...pick('.textpoint text', 'label'),
+        ...pick('g.legend rect.bg', 'legend'),
+    ].filter(item => item.box.width > 0 && item.box.height > 0);
+    const overlaps = [], clipped = [];
+    const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (item.box.left < frame.left - 1 || item.box.right > frame.right + 1 ||
+            item.box.top < frame.top - 1 || item.box.bottom > frame.bottom + 1) {
+            clipped.push(`${item.kind} "${item.text}"`);
+        }
+        for (let j = i + 1; j < items.length; j++) {
+            if (!apart(item.box, items[j].box)) {
+                overlaps.push(`${item.kind} "${item.text}" / ${items[j].kind} "${items[j].text}"`);
+            }
+        }
+    }
+    return {id: plot.id, overlaps: overlaps, clipped: clipped};
+})"""
 
 
 @dataclass
@@ -44,6 +79,7 @@ class Rendered:
 
     problems: list[str]
     charts: dict[str, dict]
+    text_problems: dict[str, dict]
     cards: int
     text: str
     screenshot: Path
@@ -86,11 +122,13 @@ def render(browser, report: Path, screenshot: Path) -> Rendered:
         problems.append("no chart drew within 20 s")
     page.wait_for_timeout(300)  # let plotly finish its last layout pass before measuring
     charts = {chart["id"]: chart for chart in page.evaluate(CHART_STATE)}
+    text_problems = {chart["id"]: chart for chart in page.evaluate(CHART_TEXT_PROBLEMS)
+                     if chart["overlaps"] or chart["clipped"]}
     cards = page.locator("article.segment-card").count()
     text = page.inner_text("body")
     page.screenshot(path=str(screenshot), full_page=True)
     page.close()
-    return Rendered(problems, charts, cards, text, screenshot)
+    return Rendered(problems, charts, text_problems, cards, text, screenshot)
 
 
 def copy_database(source: Path, target: Path) -> Path:
@@ -112,6 +150,17 @@ def demo_report(demo_build, browser, tmp_path_factory) -> Rendered:
 
 
 @pytest.fixture(scope="module")
+def online_retail_report(online_retail_build, browser, tmp_path_factory) -> Rendered:
+    """The report of the real-data build (UCI Online Retail II), as the demo's; its screenshot is kept beside the
+    build's artifacts."""
+    out = tmp_path_factory.mktemp("online_retail_report")
+    report = build_report(online_retail_build.database, out / "segment_report.html")
+    rendered = render(browser, report, out / "report.png")
+    shutil.copyfile(rendered.screenshot, online_retail_build.target_dir / "report.png")
+    return rendered
+
+
+@pytest.fixture(scope="module")
 def later_stage_report(demo_build, browser, tmp_path_factory) -> Rendered:
     """The demo file plus small tables of the shapes later stages write (K selection, rules, stability,
     drivers, drift, movement) and dictionary columns for actions and KPIs."""
@@ -126,11 +175,15 @@ def later_stage_report(demo_build, browser, tmp_path_factory) -> Rendered:
         rows = []
         for k, *values in zip(ks, inertia, silhouette, gap):
             for metric, value in zip(["inertia", "silhouette", "gap"], values):
-                rows.append((k, metric, value, k == 6, "fixture: largest silhouette" if k == 6 else None))
-            rows.append((k, "gap_se", 0.02, k == 6, None))
+                rows.append((k, metric, value, k == 6, "fixture: largest silhouette" if k == 6 else None, None))
+            rows.append((k, "gap_se", 0.02, k == 6, None, None))
+            # the stored elbow is at K = 4 (kneedle on this curve would say 5): the report must show the stored one
+            rows.append((k, "inertia_elbow", 1.0 if k == 4 else 0.0, k == 6, None, None))
+        rows.append((6, "vote_silhouette", 1.0, True, None, "fixture: silhouette votes 6"))
+        rows.append((4, "vote_inertia_elbow", 1.0, False, None, "fixture: elbow votes 4"))
         connection.execute("create or replace table segment_k_selection (k integer, metric varchar, value double, "
-                           "chosen boolean, reason varchar)")
-        connection.executemany("insert into segment_k_selection values (?, ?, ?, ?, ?)", rows)
+                           "chosen boolean, reason varchar, vote_reason varchar)")
+        connection.executemany("insert into segment_k_selection values (?, ?, ?, ?, ?, ?)", rows)
         connection.execute("create or replace table segment_rules (segment_id integer, rule_text varchar, rule_sql varchar, "
                            "coverage double, precision double)")
         connection.executemany("insert into segment_rules values (?, ?, ?, ?, ?)", [
@@ -189,6 +242,38 @@ def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, dem
     assert "Segment movement" in demo_report.text  # and, by the chart set above, no drift chart
 
 
+def stored_elbow(build) -> int:
+    selection = build.query("select k from segment_k_selection where metric = 'inertia_elbow' and value = 1")
+    assert len(selection) == 1
+    return int(selection["k"][0])
+
+
+def test_demo_report_has_no_overlapping_or_cut_off_text_and_shows_the_stored_elbow(demo_report, demo_build):
+    assert demo_report.text_problems == {}
+    assert f"elbow K={stored_elbow(demo_build)}" in demo_report.text
+    for criterion in ("Silhouette", "Davies–Bouldin", "Calinski–Harabasz", "Gap statistic", "Inertia elbow",
+                      "Bootstrap stability"):
+        assert criterion in demo_report.text  # the table of votes
+
+
+def test_online_retail_report_renders_cleanly_with_the_stored_elbow(online_retail_report, online_retail_build):
+    assert online_retail_report.problems == []
+    assert online_retail_report.text_problems == {}
+    assert_every_chart_drew(online_retail_report)
+    profiles = online_retail_build.query("select segment_name from segment_profiles")
+    assert online_retail_report.cards == len(profiles)
+    text = online_retail_report.text
+    assert f"elbow K={stored_elbow(online_retail_build)}" in text
+    assert "Not available yet" not in text and "not available yet" not in text
+    # money is shown in currency on a log axis, never as log(1 + currency); dropped features draw no panel
+    assert "log(1 + currency)" not in text and "currency, log scale" in text
+    assert "Left out of the fit" in text and "Discount share" in text.split("Left out of the fit")[1][:400]
+    fitted = online_retail_build.query("select feature from segment_scaler")["feature"]
+    for chart in ("chart-distributions", "chart-histograms"):  # one panel per fitted feature, none for the others
+        panels = online_retail_report.charts[chart]["annotations"]
+        assert len(panels) == len(fitted) and not {"Discount share", "Return rate", "Category diversity"} & set(panels)
+
+
 def test_later_stage_tables_render_when_present(later_stage_report, demo_build):
     assert later_stage_report.problems == []
     assert {"chart-k-selection", "chart-stability", "chart-drift", "chart-movement"} <= set(later_stage_report.charts)
@@ -197,19 +282,14 @@ def test_later_stage_tables_render_when_present(later_stage_report, demo_build):
     assert k_chart["table_rows"] == 7  # one row per K
     text = later_stage_report.text
     assert "Why K = 6: fixture: largest silhouette" in text
-    assert "elbow K=5" in text  # the inertia fixture bends at K = 5
+    assert "elbow K=4" in text and "elbow K=5" not in text  # the stored elbow, never a recomputed one
+    assert "fixture: silhouette votes 6" in text and "vote K=6" in text
     segments = demo_build.query("select segment_id from segment_profiles order by 1")["segment_id"]
     for segment_id in segments:
         assert f"fixture rule {segment_id}: recency_days > {10 * segment_id}" in text
         assert f"fixture action {segment_id}" in text and f"fixture kpi {segment_id}" in text
     assert "unstable" in text and "doubtful" in text
     assert later_stage_report.charts["chart-movement"]["marks"] >= 4  # Sankey nodes: before and now
-
-
-def test_elbow_is_the_bend_of_the_inertia_curve():
-    ks = np.arange(1, 9, dtype=float)
-    assert elbow_k(ks, np.array([100, 40, 20, 15, 12, 10, 9, 8], dtype=float)) == 3
-    assert elbow_k(ks, np.full(8, 5.0)) is None
 
 
 def test_report_command_names_the_fix_when_the_marts_are_missing(tmp_path, capsys):

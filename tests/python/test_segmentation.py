@@ -14,6 +14,7 @@ from python_udfs.segmentation import (
     centroid_matrix,
     check_features,
     fit_scaler,
+    fitted_features,
     fit_segments,
     model_version,
     nearest_centroid,
@@ -172,3 +173,14 @@ def test_to_pandas_reads_a_duckdb_relation_in_order():
 def test_to_pandas_refuses_what_it_cannot_read():
     with pytest.raises(TypeError, match="cannot read a list"):
         to_pandas([1, 2])
+
+
+def test_fitted_features_keep_what_the_screening_keeps_in_the_requested_order():
+    screening = pd.DataFrame({"requested_position": [1, 0, 2], "feature": ["visits", "spend", "constant"],
+                              "is_fitted": [True, True, False], "screening_reason": [None, None, "constant"]})
+    assert fitted_features(["spend", "visits", "constant"], screening) == ["spend", "visits"]
+    with pytest.raises(SegmentationConfigError, match="build it with the same vars"):
+        fitted_features(["spend", "visits"], screening)  # screened for another feature list
+    nothing = screening.assign(is_fitted=False, screening_reason="constant")
+    with pytest.raises(SegmentationConfigError, match="every feature of segment_features is left out"):
+        fitted_features(["spend", "visits", "constant"], nothing)

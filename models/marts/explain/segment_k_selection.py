@@ -1,5 +1,6 @@
 """Score every K of segment_k_range (inertia + elbow, silhouette, Davies-Bouldin, Calinski-Harabasz, gap
-statistic) and mark the K the documented rule chooses; `n_segments: auto` fits that K."""
+statistic, bootstrap stability), record each criterion's vote and mark the K their documented consensus
+chooses; `n_segments: auto` fits that K."""
 
 from python_udfs.fit_sample import SampleSettings, fit_customers
 from python_udfs.frames import to_pandas
@@ -33,5 +34,8 @@ def model(dbt, session):
         gap_sample_size=int(dbt.config.get("gap_sample_size")),
         gap_n_init=int(dbt.config.get("gap_n_init")),
         minibatch_threshold=int(dbt.config.get("minibatch_threshold")),
+        stability_bootstrap_samples=int(dbt.config.get("k_stability_bootstrap_samples")),
+        stability_n_init=int(dbt.config.get("stability_n_init")),
+        min_segment_share=float(dbt.config.get("publish_gate_min_segment_share")),
     )
     return selection.table

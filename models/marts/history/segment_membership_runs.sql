@@ -67,7 +67,7 @@ versions as (
 
     select
         observed_at,
-        {{ dbt.listagg('model_version', "', '", 'order by model_version') }} as model_versions
+        {{ dbt_segments.ordered_listagg('model_version', "', '", 'model_version') }} as model_versions
     from (select distinct observed_at, model_version from memberships) as current_versions
     group by observed_at
 

@@ -3,8 +3,11 @@
     segment x feature and repeat on each of its bins (read them from bin_index = 0 for a box plot).
     Bins are of equal width between the feature's minimum and maximum over ALL customers, so the same
     bin means the same values in every segment; empty bins are kept (0 customers) so bar charts have no gaps.
-    Features: the distribution_features var, or the features the model was fitted on (segment_features). -#}
-{%- set features = var('distribution_features') or var('segment_features') -%}
+    Features: the distribution_features var, or the features the scoring model was fitted on (the
+    segment_features that segment_feature_screening kept: a constant feature would only draw flat panels). -#}
+{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set features = var('distribution_features') or dbt_segments.monitored_features(
+        ref('segment_model_scalers'), "model_version = '" ~ scoring_version ~ "'") -%}
 {%- set n_bins = var('distribution_bins') -%}
 {#- Lower edge of bin i: written once, so the bin a value is counted in and the published edges agree exactly. -#}
 {%- set bin_edge = '(range_min + (BIN) * (range_max - range_min) / ' ~ n_bins ~ ')' -%}
@@ -13,6 +16,7 @@
 {%- endif -%}
 {#- distribution_features and distribution_bins are checked with every other setting in validate_settings,
     before anything is built. -#}
+-- depends_on: {{ ref('segment_model_scalers') }}
 
 with customer_segments as (
 

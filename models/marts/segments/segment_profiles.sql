@@ -73,12 +73,12 @@ label_mix as (
 
     select
         label_counts.segment_id,
-        {{ dbt.listagg(
+        {{ dbt_segments.ordered_listagg(
             dbt.concat(['label_counts.rfm_label', "' '",
                         'cast(cast(round(100.0 * label_counts.label_customers / segment_means.customer_count, 0) as ' ~ dbt.type_int() ~ ') as ' ~ dbt.type_string() ~ ')',
                         "'%'"]),
             "'; '",
-            'order by label_counts.label_rank') }} as rfm_label_mix,
+            'label_counts.label_rank') }} as rfm_label_mix,
         max(case when label_counts.label_rank = 1 then label_counts.rfm_label end) as top_rfm_label,
         max(case when label_counts.label_rank = 1 then 1.0 * label_counts.label_customers / segment_means.customer_count end) as top_rfm_label_share
     from label_counts
