@@ -1,6 +1,6 @@
 """Benchmark: a full rebuild of customer_segments against an incremental refresh where 1 % of customers changed.
 
-The question (issue 4): what does incremental scoring save on a daily run? It times the real dbt model
+The question: what does incremental scoring save on a daily run? It times the real dbt model
 `customer_segments` (the project's own SQL: feature hash, anti-join with the previous table, nearest-centroid
 scoring of the changed rows, delete+insert, the post-hook that deletes vanished customers) on one DuckDB file:
 

@@ -21,7 +21,7 @@ from SQL) and prints the sample size and estimator the fit used. A workdir keeps
 (`--reuse-data`), and `--start-at fit` re-runs the later steps on the database an earlier run built.
 
 The dbt profile of the run is the project's, plus a DuckDB memory_limit (`--memory-limit`, default 8GB): DuckDB's
-default (80 % of RAM) is not a sensible share of a machine several people use, and the issue asks for memory
+default (80 % of RAM) is not a sensible share of a machine several people use, and the target is memory
 well inside 24 GiB. DuckDB spills to its default folder beside the database file, in the workdir; setting
 temp_directory in the profile breaks dbt-duckdb, which sets it again on each new cursor and DuckDB refuses
 once a spill has happened.
@@ -192,7 +192,7 @@ def print_scoring(scoring: dict, repeats: int) -> None:
 STEPS = [
     ("seed", ("seed",)),
     ("features", ("run", "--select", "+customer_features")),
-    # the fit models read the retrain decision (issue 4's registry) before they fit, and the scaler the
+    # the fit models read the retrain decision (the registry) before they fit, and the scaler the
     # feature screening (which segment_features are fitted)
     ("fit", ("run", "--select", "segment_retrain_decision", "segment_feature_screening", "segment_scaler",
              "segment_k_selection", "segment_centroids")),
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--orders-scale", type=float, default=1.0,
                         help="orders per customer relative to the demo: 1.9 gives ~50 order lines a customer, "
-                             "so 1,000,000 customers make the issue's 50,000,000 lines")
+                             "so 1,000,000 customers make 50,000,000 lines")
     parser.add_argument("--score-rows", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-limit", default="8GB")

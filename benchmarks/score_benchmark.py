@@ -12,7 +12,7 @@ So it times, in one process and on the same data, side by side:
   f. sklearn export + write back   (e) and the labels written back as a DuckDB table, as (a) does
   g. SQL, not stored   the macro's SQL with the labels aggregated instead of written (compare with d, e)
   h. SQL join form     the same arithmetic as a cross join with the centroid table + arg_min (the
-                       alternative to one projection the issue asks to measure)
+                       alternative to one projection worth measuring)
   i. SQL expanded form argmin_k(a_k + sum_i x_i b_ki): the scaler folded into per-centroid weights, one
                        linear combination per centroid. An experiment, not the macro: it rounds differently
                        near ties, so its labels are counted against the macro's, not required to match.
@@ -329,7 +329,7 @@ def print_report(timings: list[Timing], args: argparse.Namespace, threads: int, 
         ("join form / one projection (SQL)", by_name[SQL_JOIN] / sql, ""),
         ("expanded form / one projection (SQL)", by_name[SQL_EXPANDED] / sql, ""),
     ]
-    # The issue's bar, both sides doing the same work: labels written back (a vs f), or not (g vs e, d).
+    # The speed target, both sides doing the same work: labels written back (a vs f), or not (g vs e, d).
     bar = [
         ("(sklearn export+predict+write) / SQL", by_name[SKLEARN_WRITE] / sql, ">= 5"),
         ("(sklearn export+predict) / SQL not stored", by_name[SKLEARN_EXPORT] / by_name[SQL_NOT_STORED], ">= 5"),
@@ -339,7 +339,7 @@ def print_report(timings: list[Timing], args: argparse.Namespace, threads: int, 
     for label, ratio, _ in ratios:
         print(f"{label:<42} {ratio:9.2f}x")
     print()
-    print("the issue's bar (both sides with or both without writing the labels):")
+    print("the speed target (both sides with or both without writing the labels):")
     for label, ratio, target in bar:
         met = (ratio >= 5) if target == ">= 5" else (ratio <= 4)
         print(f"{label:<42} {ratio:9.2f}x   bar {target}: {'met' if met else 'NOT met'}")

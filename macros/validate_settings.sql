@@ -100,7 +100,7 @@
 
     {%- do dbt_segments.validate_fit_sample_settings(columns) -%}
 
-    {#- a pinned model version must be a registered one (issue 4: segment_models lists every fitted version) -#}
+    {#- a pinned model version must be a registered one (segment_models lists every fitted version) -#}
     {%- set pinned = var('model_version', none) -%}
     {%- if pinned is not none -%}
         {%- if pinned is not string or not modules.re.match('^[A-Za-z0-9_.-]+$', pinned) -%}
@@ -112,7 +112,7 @@
             {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which is not a registered model version (segment_models lists " ~ versions ~ "): pin one of those in the model_version var, or set it to null to score with the published one.") }}
         {%- endif -%}
     {%- endif -%}
-    {#- issue 4: the retrain switches and the publish gate's bars -#}
+    {#- the retrain switches and the publish gate's bars -#}
     {%- do dbt_segments.boolean_var('retrain', true) -%}
     {%- do dbt_segments.boolean_var('retrain_on_drift', false) -%}
     {%- do dbt_segments.boolean_var('publish_gate_allow_feature_change', false) -%}
@@ -152,7 +152,7 @@
     {{ return('select 1') }}
 {% endmacro %}
 
-{#- Issue 5 (scale): the fit sample and the MiniBatchKMeans threshold. Whole numbers >= 1; the sample no
+{#- the fit sample and the MiniBatchKMeans threshold. Whole numbers >= 1; the sample no
     larger than the threshold above which it is drawn (else the "sample" of a population just above the
     threshold would be all of it) and larger than every K it must fit; the strata a real column. -#}
 {% macro validate_fit_sample_settings(columns) %}

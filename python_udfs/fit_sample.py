@@ -17,7 +17,7 @@ statements run: one counting customers per stratum (a few rows come back) and th
 relation is DuckDB's (dbt-duckdb; a pandas frame, as in tests, is read by in-process DuckDB). The expression
 uses only row_number, md5 and CASE, which ibis compiles for Snowflake, BigQuery, Spark and PostgreSQL too;
 running it there (a temporary view and the session's sql()) is the part not wired up yet, as the Python models
-of those warehouses need a hosted platform (see issue 5).
+of those warehouses need a hosted platform.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class Warehouse:
                       "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
             for name in sorted(wanted & names):
                 warehouse.tables[name] = connection.sql(f'select * from "{name}"').df().rename(columns=str.lower)
-            # issue 4: show the model version customers are scored with (segment_models' published one,
+            # show the model version customers are scored with (segment_models' published one,
             # a pinned one included), not merely the latest fit
             if {"segment_models", "segment_model_scalers", "segment_model_centroids"} <= names:
                 published = connection.sql(

@@ -269,7 +269,7 @@ MINIBATCH_SIZE = 4096
 def kmeans_estimator(n_clusters: int, n_rows: int, random_state: int, n_init: int,
                      minibatch_threshold: int | None = None) -> KMeans | MiniBatchKMeans:
     """K-Means (k-means++, n_init starts, fixed seed), or MiniBatchKMeans when more than
-    `minibatch_threshold` rows are fitted (issue 5): its cost per iteration does not grow with the rows.
+    `minibatch_threshold` rows are fitted: its cost per iteration does not grow with the rows.
 
     None (the default) always gives K-Means, as every fit did before the threshold existed.
     """

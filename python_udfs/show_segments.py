@@ -24,7 +24,7 @@ order by segment_id
 
 def main(path: str) -> None:
     with duckdb.connect(path, read_only=True) as connection:
-        # the version customers are scored with (issue 4: the published or pinned one, not the latest fit)
+        # the version customers are scored with (the published or pinned one, not the latest fit)
         version = connection.sql("select distinct model_version from customer_segments").fetchall()
         customers = connection.sql("select count(*) from customer_segments").fetchall()[0][0]
         print(f"\n{customers} customers in {path}, model {version[0][0]}:\n")

@@ -70,7 +70,7 @@ def demo_build(tmp_path_factory) -> Build:
     return build
 
 
-# issue 7: the bad-input corpus (tests/python/bad_input_corpus.py) built once, shared by the corpus,
+# the bad-input corpus (tests/python/bad_input_corpus.py) built once, shared by the corpus,
 # settings, determinism and reader tests
 CORPUS_VARS = {
     # a dozen hand-made customers test cleaning and settings, not whether their segments are stable

@@ -25,7 +25,7 @@ CLEANED = {"customers": "int_customers_cleaned", "transactions": "int_transactio
 MARTS = {"customer_rfm": "customer_id", "customer_features": "customer_id", "segment_scaler": "feature_position",
          "segment_centroids": "segment_id, feature_position", "segment_dictionary": "segment_id",
          "customer_segments": "customer_id", "segment_profiles": "segment_id"}
-# issue 4: drift monitoring and back-testing
+# drift monitoring and back-testing
 MARTS.update({"segment_training_bins": "model_version, feature, bin_index", "segment_training_shares": "segment_id",
               "segment_drift": "drift_type, subject", "segment_health": "check_name, subject",
               "segment_backtest": "segment_id"})
@@ -167,7 +167,7 @@ BAD_SETTINGS = [
     ({"model_version": "no_such_version"}, "model_version is 'no_such_version', which is not a registered model version"),
     ({"max_unit_price": "1; drop table customer_segments"}, "max_unit_price is"),
 ]
-# issue 4: drift and back-test settings
+# drift and back-test settings
 BAD_SETTINGS += [
     ({"drift_psi_warn": 0.3}, "drift_psi_warn (0.3) is above drift_psi_error (0.25)"),
     ({"drift_bins": 1}, "drift_bins is 1: set it to a whole number of quantile bins from 2 to 100"),

@@ -44,7 +44,7 @@ def test_score_benchmark_compares_methods_with_equal_labels(tmp_path):
     output = run_script("score_benchmark.py", "--rows", "20000", "--repeats", "1", "--workdir", str(tmp_path))
     assert "SQL vs numpy mismatches = 0" in output
     assert "join form vs macro = 0" in output
-    assert "bar >= 5" in output and "bar <= 4" in output  # both of the ratios printed from one run
+    assert "bar >= 5" in output and "bar <= 4" in output  # both target ratios printed from one run
 
 
 def test_incremental_benchmark_checks_its_refresh(tmp_path):

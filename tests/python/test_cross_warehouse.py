@@ -57,7 +57,7 @@ def renamed_raw_select(raw: Path, table: str) -> str:
         f"select * from read_parquet('{raw / table}.parquet')"
 
 
-# issue 4: the model registry (every version's scaler and centroids, segment_models) travels with the fit
+# the model registry (every version's scaler and centroids, segment_models) travels with the fit
 FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids", "segment_models")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
@@ -240,7 +240,7 @@ def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_buil
 
 SPARK_TOLERANCE = 1e-6
 SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
-# Issue 4's marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
+# The marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
 NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation", "segment_drift+"]
 # The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
 # SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
@@ -378,7 +378,7 @@ def test_consumer_column_mapping_to_a_column_the_package_lacks_names_the_fix(con
     assert "its keys are this package's column names" in result.stdout
 
 
-# --------------------------------------------- the marts with contracts on PostgreSQL and Spark (issue 5)
+# --------------------------------------------- the marts with contracts on PostgreSQL and Spark
 # customer_segments, segment_profiles and segment_feature_distribution, against DuckDB's. Labels, names,
 # counts and model versions are equal; doubles within a tolerance: PostgreSQL 1e-9 as its features; Spark
 # 1e-5 (relative, or absolute near 0): its features differ from DuckDB's by up to 1e-6 relative (decimals

@@ -23,7 +23,7 @@ CUSTOMERS = 2000
 DRIFTED_SHARE = 0.7
 # only what segment_health and segment_backtest need; the explain, report and stability stages are not
 SELECT = ["--select", "+segment_health", "+segment_backtest", "--indirect-selection", "cautious"]
-# a score-only build (issue 4's retrain switch): the published day-1 model scores day 2
+# a score-only build (the retrain switch): the published day-1 model scores day 2
 SCORE_ONLY = {"retrain": False}
 SETTINGS = {"n_segments": 5, "gap_reference_sets": 2, "gap_n_init": 1, "kmeans_n_init": 3}
 WARN_TEST = "segment_health_psi_below_warning_threshold"

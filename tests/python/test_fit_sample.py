@@ -1,4 +1,4 @@
-"""Issue 5 (scale): the fit models read a stratified sample drawn in the warehouse above a size threshold,
+"""The fit models read a stratified sample drawn in the warehouse above a size threshold,
 fit MiniBatchKMeans above another, and scoring still labels every customer in SQL."""
 
 from __future__ import annotations

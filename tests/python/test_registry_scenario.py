@@ -1,4 +1,4 @@
-"""Issue 4, registry and incremental scoring: consecutive builds of changing demo data into one DuckDB file.
+"""Registry and incremental scoring: consecutive builds of changing demo data into one DuckDB file.
 
 Day 1 fits and publishes a model. Day 2 (new customers, customers who buy again, drifted sessions, a few
 customers gone) is scored only: exactly the customers whose features changed are re-scored, the gone ones

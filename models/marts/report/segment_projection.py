@@ -7,7 +7,7 @@ from python_udfs.registry import scoring_fit
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # issue 4: the model version customers are scored with (pinned or published), not merely the latest fit
+    # the model version customers are scored with (pinned or published), not merely the latest fit
     scaler, centroids = scoring_fit(to_pandas(dbt.ref("segment_models")),
                                     to_pandas(dbt.ref("segment_model_scalers"), order_by="feature_position"),
                                     to_pandas(dbt.ref("segment_model_centroids"), order_by="segment_id"))

@@ -11,7 +11,7 @@ from python_udfs.segmentation import candidate_ks, check_features, fit_scaler, f
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # issue 4: a score-only build (retrain false) keeps the latest fit as it is
+    # a score-only build (retrain false) keeps the latest fit as it is
     kept = fit_to_keep(dbt.config.get("retrain"), dbt.ref("segment_retrain_decision"), session, dbt.this)
     if kept is not None:
         return kept
