@@ -265,13 +265,13 @@ def test_online_retail_report_renders_cleanly_with_the_stored_elbow(online_retai
     text = online_retail_report.text
     assert f"elbow K={stored_elbow(online_retail_build)}" in text
     assert "Not available yet" not in text and "not available yet" not in text
-    # money is shown in currency on a log axis, never as log(1 + currency); dropped features draw no panel
+    # money is shown in currency on a log axis, never as log(1 + currency); one panel per fitted feature
+    # (the example lists only features the file can tell apart; test_retail_export.py has left-out ones)
     assert "log(1 + currency)" not in text and "currency, log scale" in text
-    assert "Left out of the fit" in text and "Discount share" in text.split("Left out of the fit")[1][:400]
     fitted = online_retail_build.query("select feature from segment_scaler")["feature"]
-    for chart in ("chart-distributions", "chart-histograms"):  # one panel per fitted feature, none for the others
+    for chart in ("chart-distributions", "chart-histograms"):
         panels = online_retail_report.charts[chart]["annotations"]
-        assert len(panels) == len(fitted) and not {"Discount share", "Return rate", "Category diversity"} & set(panels)
+        assert len(panels) == len(fitted)
 
 
 def test_later_stage_tables_render_when_present(later_stage_report, demo_build):

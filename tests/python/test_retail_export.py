@@ -120,3 +120,12 @@ def test_the_playbook_row_of_the_label_applies(retail_export_build, label):
         wanted = drivers.set_index("driver").loc[own[0]] if own else expected
         assert (row.recommended_action, row.channel, row.kpi) == (wanted["recommended_action"], wanted["channel"],
                                                                   wanted["kpi"])
+
+
+def test_the_report_names_the_features_left_out_of_the_fit(retail_export_build, tmp_path):
+    from python_udfs.report import build_report
+
+    html = build_report(retail_export_build.database, tmp_path / "segment_report.html").read_text()
+    left_out = html.split("Left out of the fit", 1)[1][:600]
+    for words in ("Discount share", "Return rate", "Category diversity"):
+        assert words in left_out
