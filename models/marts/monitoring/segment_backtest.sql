@@ -15,7 +15,7 @@
 
 with backtest_segments as (
 
-    select * from {{ ref('int_backtest_segments') }}
+    select * from {{ ref('backtest_customer_segments') }}
 
 ),
 

@@ -1,11 +1,3 @@
-{#- PostgreSQL (before 16) has no cast that returns null on bad input, so dbt.safe_cast is a plain cast
-    there and one unparseable value would stop the build instead of quarantining its row. This override
-    calls a small PL/pgSQL function that catches the conversion error; `create_try_cast_function`
-    (an on-run-start hook of this package) creates it in the target schema. -#}
-{% macro postgres__try_cast(expression, data_type) %}
-    {{ target.schema }}.dbt_segments_try_cast(cast({{ expression }} as text), null::{{ data_type }})
-{%- endmacro %}
-
 {#- Creates the target schema and the polymorphic dbt_segments_try_cast(text, anyelement) function on
     PostgreSQL; renders nothing on other engines.
     It also creates the domain `double` (= double precision): model contracts declare `data_type: double`,

@@ -1,16 +1,3 @@
-{#- The SQL for one declared raw column in a staging model: the column of the raw data that stands for
-    it (quoted when its name is not a plain identifier, e.g. "Customer ID"), or `null` when the data has
-    no such column (an optional column: the cleaning models apply its default). `raw` is what raw_table
-    returned for the source. Only the staging models call raw_column, so every later model sees the
-    package's names whatever the raw data call them. -#}
-{% macro raw_column(raw, column_name) %}
-    {{ return(adapter.dispatch('raw_column', 'dbt_segments')(raw, column_name)) }}
-{% endmacro %}
-
-{% macro default__raw_column(raw, column_name) %}
-    {{ return(raw.columns.get(column_name, 'null')) }}
-{% endmacro %}
-
 {#- The checked mapping of one raw table (var raw_<table>_columns): {package column: the data's column},
     keys in lower case. A value of null says the data has no such column (its default applies). Refuses,
     naming the var and the fix, a mapping that is not a mapping, a key that is not a column of that
@@ -42,10 +29,4 @@
         {%- endfor -%}
     {%- endif -%}
     {{ return(checked) }}
-{% endmacro %}
-
-{#- True for a column name that adapter.quote writes safely into SQL on every engine: not blank, and no
-    quote character (' " `), backslash or control character. -#}
-{% macro is_safe_raw_column_name(name) %}
-    {{ return(name is string and name | trim != '' and not modules.re.search('["\'`\\\\\\x00-\\x1f\\x7f]', name)) }}
 {% endmacro %}

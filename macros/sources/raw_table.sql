@@ -93,20 +93,6 @@
     {{ return('customer_table' if table_name == 'customer_table' else 'raw_' ~ table_name ~ '_table') }}
 {% endmacro %}
 
-{#- True unless the source's raw_<table>_table var is null. -#}
-{% macro raw_source_enabled(table_name) %}
-    {{ return(var(dbt_segments.raw_table_var(table_name), table_name) is not none) }}
-{% endmacro %}
-
-{#- The declared columns of a raw source table: {column: its meta} in the order of _raw__sources.yml. -#}
-{% macro raw_source_columns(table_name) %}
-    {%- set columns = {} -%}
-    {%- for node in graph.sources.values() if node.package_name == 'dbt_segments' and node.source_name == 'raw' and node.name == table_name -%}
-        {%- for name, column in node.columns.items() -%}{%- do columns.update({name | lower: column.meta or {}}) -%}{%- endfor -%}
-    {%- endfor -%}
-    {{ return(columns) }}
-{% endmacro %}
-
 {#- The meta of a raw source table in _raw__sources.yml. -#}
 {% macro raw_source_meta(table_name) %}
     {%- for node in graph.sources.values() if node.package_name == 'dbt_segments' and node.source_name == 'raw' and node.name == table_name -%}

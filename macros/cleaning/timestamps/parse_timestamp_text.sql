@@ -59,58 +59,7 @@
     end
 {%- endmacro %}
 
-{#- A timestamp from its parts, each a SQL text expression of digits ('' reads as 0): the parts are
-    written as 'YYYY-MM-DD HH:MM:SS[.ffffff]' and cast, so an impossible date or time is null. `zone` is
-    '', z, utc, gmt or an offset (+02, +0200, +02:00), converted to UTC. -#}
-{% macro timestamp_from_parts(year, month, day, hour="'0'", minute="'0'", second="'0'", fraction=none, zone=none) %}
-    {%- set pieces = [] -%}
-    {%- for part, width, separator in [(year, 4, "'-'"), (month, 2, "'-'"), (day, 2, "' '"), (hour, 2, "':'"),
-                                        (minute, 2, "':'"), (second, 2, none)] -%}
-        {%- do pieces.append("lpad(" ~ part ~ ", " ~ width ~ ", '0')") -%}
-        {%- if separator -%}{%- do pieces.append(separator) -%}{%- endif -%}
-    {%- endfor -%}
-    {%- if fraction -%}
-        {%- do pieces.append("case when " ~ fraction ~ " <> '' then " ~ dbt.concat(["'.'", "substring(" ~ fraction ~ ", 1, 6)"]) ~ " else '' end") -%}
-    {%- endif -%}
-    {%- set parsed = dbt_segments.try_cast(dbt.concat(pieces), dbt.type_timestamp()) -%}
-    {%- if not zone -%}{{ return(parsed) }}{%- endif -%}
-    {%- set offset_minutes = "(case when substring(" ~ zone ~ ", 1, 1) = '-' then 1 else -1 end) * ("
-        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", 2, 2)", dbt.type_int()) ~ " * 60 + case when length(" ~ zone ~ ") >= 5 then "
-        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", length(" ~ zone ~ ") - 1, 2)", dbt.type_int()) ~ " else 0 end)" -%}
-    {{ return("case when " ~ zone ~ " in ('', 'z', 'utc', 'gmt') then " ~ parsed ~ " else " ~ dbt.dateadd('minute', offset_minutes, parsed) ~ " end") }}
-{% endmacro %}
-
 {#- The hour of the day from an hour text and an am/pm text ('' when the value has none). -#}
 {% macro hour_of_day(hour, am_pm) %}
     {{ return("case when " ~ am_pm ~ " = '' then " ~ hour ~ " else cast(mod(" ~ dbt_segments.try_cast(hour, dbt.type_int()) ~ ", 12) + case when " ~ am_pm ~ " = 'pm' then 12 else 0 end as " ~ dbt.type_string() ~ ") end") }}
-{% endmacro %}
-
-{#- A value read with one of the timestamp_formats var's compiled formats (timestamp_formats_for). -#}
-{% macro timestamp_from_format(text, format) %}
-    {%- set roles = format.roles -%}
-    {%- set group = {} -%}
-    {%- for role, index in roles.items() -%}
-        {%- do group.update({role: dbt_segments.regex_group(text, format.pattern, index)}) -%}
-    {%- endfor -%}
-    {%- if 'year' in group -%}
-        {%- set year = group.year -%}
-    {%- else -%}
-        {#- two-digit years as Python's strptime reads them: 69-99 are 19xx, 00-68 are 20xx -#}
-        {%- set year = "cast(case when " ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " >= 69 then 1900 else 2000 end + "
-                       ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " as " ~ dbt.type_string() ~ ")" -%}
-    {%- endif -%}
-    {%- if 'month' in group -%}
-        {%- set month = group.month -%}
-    {%- else -%}
-        {%- set month_cases = [] -%}
-        {%- for name in ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] -%}
-            {%- do month_cases.append("when substring(" ~ group.month_name ~ ", 1, 3) = '" ~ name ~ "' then '" ~ loop.index ~ "'") -%}
-        {%- endfor -%}
-        {%- set month = "case " ~ month_cases | join(' ') ~ " end" -%}
-    {%- endif -%}
-    {%- set hour = group.get('hour', group.get('hour_12', "'0'")) -%}
-    {%- if 'am_pm' in group -%}{%- set hour = dbt_segments.hour_of_day(hour, group.am_pm) -%}{%- endif -%}
-    {{ return(dbt_segments.timestamp_from_parts(year, month, group.get('day', "'1'"), hour,
-                                               group.get('minute', "'0'"), group.get('second', "'0'"),
-                                               fraction=group.get('fraction'), zone=group.get('zone'))) }}
 {% endmacro %}
