@@ -34,6 +34,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
 from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.settings_schema import check_setting
 
 
 @dataclass
@@ -272,10 +273,7 @@ def fit_rules(
 
     `labels` are positions 0..k-1 (rows of `centroids`); given `segment_ids`, the returned rules speak in
     those segment keys (RuleSet.keyed)."""
-    if max_leaf_factor < 1:
-        raise SegmentationConfigError(
-            f"rule_max_leaf_factor is {max_leaf_factor}: it needs to be at least 1 (at most k x factor leaves; 4 is usual)."
-        )
+    check_setting("rule_max_leaf_factor", max_leaf_factor, SegmentationConfigError)
     means = np.asarray(means, dtype=np.float64)
     filled = np.where(np.isnan(values), means, values)
     max_leaves = max_leaf_factor * k

@@ -16,13 +16,15 @@ settings or the data, for the checks both sides make.
 
 from __future__ import annotations
 
-import ast
 import datetime
 import json
+import numbers
 import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import yaml
 
 COLUMN_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 GROUPS = ("settings", "history", "monitoring")  # the hook that checks them: validate_<group>_settings
@@ -206,9 +208,9 @@ def check_setting(name: str, value, error: type[Exception] = SettingsError):
     if isinstance(value, str) and value.strip().lower() in setting.keywords:
         return value.strip().lower()
     if setting.type == "list":
-        items = _list(value)
+        items = list_value(value)
         if setting.items == "whole_number":
-            parsed = [_whole_number(item) for item in items]
+            parsed = [whole_number(item) for item in items]
             if None in parsed:
                 fail()
             items = parsed
@@ -233,9 +235,9 @@ def check_setting(name: str, value, error: type[Exception] = SettingsError):
 def _typed(setting: Setting, value):
     """The value as the setting's type, or None when it is not one."""
     if setting.type == "whole_number":
-        return _whole_number(value)
+        return whole_number(value)
     if setting.type == "number":  # a number as YAML gives it: "0.5" is text, as in the hooks
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
     if setting.type == "boolean":
         if isinstance(value, bool):
             return value
@@ -255,20 +257,20 @@ def _in_bounds(setting: Setting, value) -> bool:
             and (setting.below is None or value < setting.below))
 
 
-def _whole_number(value) -> int | None:
+def whole_number(value) -> int | None:
     """7, 7.0 and "7" are 7; anything else (a boolean, 2.5, "seven") is None (the macro whole_number)."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return int(value) if float(value).is_integer() else None
     if isinstance(value, str) and re.match(r"^\s*-?[0-9]+\s*$", value):
         return int(value.strip())
     return None
 
 
-def _list(value) -> list:
+def list_value(value) -> list:
     """A list, or the text of one ("[3, 10]"), or comma-separated text ("a, b"); one value is a list of one
     (the macro list_var)."""
     if value is None:
@@ -277,12 +279,12 @@ def _list(value) -> list:
         text = value.strip()
         if text.startswith("["):
             try:
-                value = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
+                value = yaml.safe_load(text)
+            except yaml.YAMLError:
                 value = [text]
         else:
             value = [part.strip() for part in text.split(",") if part.strip()]
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (str, numbers.Number)):
         return [value]
     return list(value)
 
