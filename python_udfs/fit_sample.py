@@ -31,6 +31,7 @@ import pandas as pd
 from ibis.backends.sql.datatypes import DuckDBType
 
 from python_udfs.frames import to_pandas
+from python_udfs.registry import fit_to_keep
 from python_udfs.segmentation import SegmentationConfigError
 from python_udfs.settings_schema import check_setting, rule_message
 
@@ -155,3 +156,23 @@ def fit_customers(data, settings: SampleSettings, order_by: str = "customer_id")
     frame = to_pandas(_run(relation, sample), order_by=order_by)
     strata_table = counts.set_index("stratum").join(quotas).reset_index()
     return FitCustomers(frame=frame, population=population, sampled=True, strata=strata_table)
+
+
+@dataclass(frozen=True)
+class FitInput:
+    """What a fit model starts from: the customers to fit on, or on a score-only build its previous table."""
+
+    customers: pd.DataFrame | None
+    kept: pd.DataFrame | None  # the model's previous table, kept as it is; None when this build refits
+
+
+def fit_input(settings, customer_features, retrain_decision=None, session=None, this=None) -> FitInput:
+    """The start every fit model shares. Given `retrain_decision` (segment_retrain_decision), a score-only
+    build (retrain false, no drift retrain) keeps the model's previous table (`this`, read through
+    `session`); otherwise the customers of customer_features: all, or above fit_sample_threshold the
+    seeded stratified sample (the same one in every fit model, so they fit the same customers)."""
+    if retrain_decision is not None:
+        kept = fit_to_keep(settings.retrain, retrain_decision, session, this)
+        if kept is not None:
+            return FitInput(customers=None, kept=kept)
+    return FitInput(customers=fit_customers(customer_features, settings.sample).frame, kept=None)

@@ -356,3 +356,39 @@ def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame, centroids: pd.Dat
     chosen = centroids[centroids["model_version"] == version]
     return (scaler.sort_values("feature_position").reset_index(drop=True),
             chosen.sort_values(["segment_id", "feature_position"]).reset_index(drop=True))
+
+
+def registry_table(previous: pd.DataFrame | None, *, centroids, scalers, recorded: dict, stability, k_selection,
+                   window, tenure, settings, now) -> pd.DataFrame:
+    """segment_models: the registry the previous build left (`previous`), moved on by this build.
+
+    The frames are the model's refs (warehouse frames or pandas): the latest fit (segment_centroids), the
+    registry tables that must record it (segment_model_scalers, and `recorded` by name), its evidence
+    (segment_stability, segment_k_selection), the as-of date (int_feature_window) and the customers'
+    tenure (customer_features.tenure_days); `settings` are the model's vars (python_udfs.model_settings).
+    """
+    from python_udfs.frames import to_pandas
+
+    centroids = to_pandas(centroids, order_by="segment_id")
+    latest_fit = str(centroids["model_version"].iloc[0]) if len(centroids) else None
+    scaler = recorded_scaler(latest_fit, to_pandas(scalers, order_by="feature_position"),
+                             **{name: to_pandas(table) for name, table in recorded.items()})
+    as_of_date = pd.Timestamp(to_pandas(window)["as_of_date"].iloc[0])
+    tenure = to_pandas(tenure)
+    return next_registry(
+        previous,
+        centroids=centroids,
+        scaler=scaler,
+        stability=to_pandas(stability, order_by="segment_id"),
+        k_selection=to_pandas(k_selection, order_by="k"),
+        as_of_date=as_of_date,
+        # the longest-standing customer's start (signup, first order or event): the data the fit saw;
+        # unknown (null) for a customer table without signup dates
+        training_window_start=(None if tenure["tenure_days"].isna().all()
+                               else as_of_date - pd.Timedelta(days=int(tenure["tenure_days"].max()))),
+        parameters=(f"n_segments={settings.n_segments}; segment_k_range={list(settings.segment_k_range)}; "
+                    f"random_state={settings.random_state}; kmeans_n_init={settings.kmeans_n_init}"),
+        settings=settings.gate,
+        pinned=settings.model_version,
+        now=now,
+    )
