@@ -42,7 +42,7 @@ MAX_STRATA = 1000  # a CASE per stratum is compiled into the SQL; more strata th
 
 @dataclass(frozen=True)
 class SampleSettings:
-    """The vars of the fit sample, checked (macros/validate_settings.sql checks them too, before any model)."""
+    """The vars of the fit sample, checked against the settings schema (as validate_settings checks them before any model)."""
 
     threshold: int
     size: int

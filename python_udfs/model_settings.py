@@ -22,7 +22,7 @@ from python_udfs.settings_schema import SettingsError, check_setting
 _NOT_PASSED = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ModelSettings:
     """The vars of the Python models, typed. A field its model's config does not pass cannot be read."""
 
@@ -64,6 +64,11 @@ class ModelSettings:
                 f"{name}: \"{{{{ var('{name}') }}}}\" under settings: in the model's yml config."
             )
         return value
+
+    def __repr__(self):
+        passed = {field.name: object.__getattribute__(self, field.name) for field in fields(self)}
+        return "ModelSettings(" + ", ".join(f"{name}={value!r}" for name, value in passed.items()
+                                            if value is not _NOT_PASSED) + ")"
 
     @property
     def fixed_k(self) -> int | None:

@@ -3,9 +3,7 @@
 {% macro validate_history_settings() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {#- each setting of the settings schema's group 'history' (type, bounds: settings_schema) -#}
-    {%- for name, setting in dbt_segments.settings_schema().items() if setting.group == 'history' -%}
-        {%- do dbt_segments.setting_value(name) -%}
-    {%- endfor -%}
+    {%- do dbt_segments.check_setting_group('history') -%}
     {%- for name in ['history_observed_at', 'transitions_from_at', 'transitions_to_at', 'export_last_synced_at'] -%}
         {%- do dbt_segments.timestamp_var(name) -%}
     {%- endfor -%}

@@ -5,9 +5,7 @@
 {% macro validate_monitoring_settings() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {#- each setting of the settings schema's group 'monitoring' (type, bounds: settings_schema) -#}
-    {%- for name, setting in dbt_segments.settings_schema().items() if setting.group == 'monitoring' -%}
-        {%- do dbt_segments.setting_value(name) -%}
-    {%- endfor -%}
+    {%- do dbt_segments.check_setting_group('monitoring') -%}
     {%- if var('drift_psi_warn') > var('drift_psi_error') -%}
         {{ exceptions.raise_compiler_error("drift_psi_warn (" ~ var('drift_psi_warn') ~ ") is above drift_psi_error (" ~ var('drift_psi_error') ~ "): the warning threshold must not exceed the error threshold; lower drift_psi_warn or raise drift_psi_error.") }}
     {%- endif -%}

@@ -10,9 +10,7 @@
     a no-op statement. -#}
 {% macro validate_settings() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
-    {%- for name, setting in dbt_segments.settings_schema().items() if setting.group == 'settings' -%}
-        {%- do dbt_segments.setting_value(name) -%}
-    {%- endfor -%}
+    {%- do dbt_segments.check_setting_group('settings') -%}
     {%- set rules = dbt_segments.settings_rules() -%}
 
     {#- segment_features: each once, each a column of customer_features -#}
