@@ -10,7 +10,7 @@
     this table written for the next build to read. -#}
 {%- set warn_threshold = dbt_segments.double_literal(var('drift_psi_warn')) %}
 {%- set error_threshold = dbt_segments.double_literal(var('drift_psi_error')) %}
-{%- set retrain_on_drift = dbt_segments.boolean_var('retrain_on_drift', false) %}
+{%- set retrain_on_drift = dbt_segments.setting_value('retrain_on_drift') %}
 
 with segment_drift as (
 
