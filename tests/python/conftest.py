@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +24,8 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 # Python process, mostly on one core). Tests that read one shared build are one group, so it is built on
 # one worker only; the PostgreSQL and Spark tests are one group (one Spark metastore in the project
 # folder); every other test file is a group of its own, so its module fixtures are built once. The demo
-# build is made on each worker that needs it: some tests rebuild it in place, which a reader on the other
-# worker would block.
+# build is made once and copied to each worker (build_once_for_all_workers): some tests rebuild it in
+# place, which a reader on the other worker would block.
 SHARED_BUILD_GROUPS = {
     "corpus_build": "corpus",
     "retail_export_build": "retail_export",
@@ -95,15 +97,39 @@ def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | Non
     return result
 
 
+def build_once_for_all_workers(tmp_path_factory, name: str, make) -> Path:
+    """The folder `make(folder)` fills, made once per test run: the first pytest-xdist worker to ask makes
+    it while the others wait, then each worker gets its own copy (a test may rebuild its copy in place)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent / name if os.environ.get("PYTEST_XDIST_WORKER") else base / f"{name}_shared"
+    done, lock = shared.with_name(shared.name + ".done"), shared.with_name(shared.name + ".lock")
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+        make(shared)
+        done.write_text("ok")
+    except FileExistsError:
+        while not done.exists():
+            if lock.with_name(lock.name + ".failed").exists():
+                pytest.fail(f"the shared {name} build failed on another worker")
+            time.sleep(1)
+    except BaseException:
+        lock.with_name(lock.name + ".failed").write_text("failed")
+        raise
+    copy = tmp_path_factory.mktemp(name)
+    shutil.copytree(shared, copy, dirs_exist_ok=True)
+    return copy
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> Build:
     """The default demo (20,000 customers, seed 42) built end to end, as the README's first command does."""
-    root = tmp_path_factory.mktemp("demo")
-    build = Build(raw_dir=root / "raw", truth_dir=root / "truth", database=root / "segments.duckdb",
-                  target_dir=root / "target")
-    generate(out_dir=str(build.raw_dir), truth_dir=str(build.truth_dir))
-    build.dbt("build")
-    return build
+
+    def make(root: Path) -> None:
+        build = new_build(root)
+        generate(out_dir=str(build.raw_dir), truth_dir=str(build.truth_dir))
+        build.dbt("build")
+
+    return new_build(build_once_for_all_workers(tmp_path_factory, "demo", make))
 
 
 # the bad-input corpus (tests/python/bad_input_corpus.py) built once, shared by the corpus,
