@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 import sqlglot
 
+from python_udfs.registry import IN_FORCE_TABLE, model_version_in_force
+
 DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "spark", "databricks", "trino")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -40,14 +42,14 @@ class FittedModel:
     centroids: dict[int, list[float]]  # segment_id -> scaled centroid, feature order
 
 
-REGISTRY = ("segment_models", "segment_model_scalers", "segment_model_centroids")
+REGISTRY = (IN_FORCE_TABLE, "segment_model_scalers", "segment_model_centroids")
 
 
 def read_model(database: Path, model_version: str | None = None) -> FittedModel:
     """One model version's scaler and centroids from a DuckDB file built by the project.
 
-    From the model registry when the file has it (default: the version segment_models publishes, the
-    one customer_segments is scored with), else from segment_scaler and segment_centroids (the latest fit).
+    From the model registry when the file has it (default: the version in force, segment_model_in_force,
+    the one customer_segments is scored with), else from segment_scaler and segment_centroids (the latest fit).
     """
     if not Path(database).exists():
         raise ExportError(f"{database} does not exist: build the project first (dbt build) or pass --database.")
@@ -61,11 +63,9 @@ def read_model(database: Path, model_version: str | None = None) -> FittedModel:
         versions = [row[0] for row in connection.sql(
             f"select distinct model_version from {centroid_table} order by 1").fetchall()]
         if model_version is None and registry:
-            published = [row[0] for row in connection.sql(
-                "select model_version from segment_models where status = 'published'").fetchall()]
-            if len(published) != 1:
-                raise ExportError(f"segment_models publishes {published}: pass --model-version (one of {versions}).")
-            model_version = published[0]
+            model_version = model_version_in_force(connection)
+            if model_version is None:
+                raise ExportError(f"no model version is published: pass --model-version (one of {versions}).")
         elif model_version is None:
             if len(versions) != 1:
                 raise ExportError(f"{centroid_table} holds model versions {versions}: pass --model-version.")

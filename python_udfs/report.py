@@ -27,6 +27,7 @@ from plotly.subplots import make_subplots
 from sklearn.metrics import silhouette_samples
 
 from python_udfs.projection import sample_customers
+from python_udfs.registry import model_version_in_force
 from python_udfs.segmentation import standardize
 
 REQUIRED_TABLES = ("customer_segments", "segment_profiles", "segment_dictionary", "segment_centroids",
@@ -71,17 +72,14 @@ class Warehouse:
                       "segment_stability", "segment_drivers", "segment_rules", "segment_drift", "segment_transitions"}
             for name in sorted(wanted & names):
                 warehouse.tables[name] = connection.sql(f'select * from "{name}"').df().rename(columns=str.lower)
-            # show the model version customers are scored with (segment_models' published one,
-            # a pinned one included), not merely the latest fit
-            if {"segment_models", "segment_model_scalers", "segment_model_centroids"} <= names:
-                published = connection.sql(
-                    "select model_version from segment_models where status = 'published'").fetchall()
-                if published:
-                    for name, registry in (("segment_scaler", "segment_model_scalers"),
-                                           ("segment_centroids", "segment_model_centroids")):
-                        frame = connection.execute(f'select * from "{registry}" where model_version = ?',
-                                                   [published[0][0]]).df().rename(columns=str.lower)
-                        warehouse.tables[name] = frame.drop(columns="model_version") if name == "segment_scaler" else frame
+            # show the model version customers are scored with (a pinned one included), not merely the latest fit
+            in_force = model_version_in_force(connection)
+            if in_force is not None and {"segment_model_scalers", "segment_model_centroids"} <= names:
+                for name, registry in (("segment_scaler", "segment_model_scalers"),
+                                       ("segment_centroids", "segment_model_centroids")):
+                    frame = connection.execute(f'select * from "{registry}" where model_version = ?',
+                                               [in_force]).df().rename(columns=str.lower)
+                    warehouse.tables[name] = frame.drop(columns="model_version") if name == "segment_scaler" else frame
             warehouse.tables["facts"] = connection.sql(
                 "select (select max(as_of_date) from customer_features) as as_of_date, "
                 "(select max(scored_at) from customer_segments) as scored_at").df()
