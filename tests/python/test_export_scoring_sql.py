@@ -14,7 +14,7 @@ import json
 import pytest
 import sqlglot
 
-from python_udfs.export_scoring_sql import DIALECTS, read_model, scoring_sql, scoring_sql_postgres
+from python_udfs.cli.export_scoring_sql import DIALECTS, read_model, scoring_sql, scoring_sql_postgres
 
 SOURCE = '"segments"."main"."customer_features"'
 

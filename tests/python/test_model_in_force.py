@@ -14,10 +14,10 @@ import shutil
 import duckdb
 import pytest
 
-from python_udfs.export_scoring_sql import read_model
+from python_udfs.cli.export_scoring_sql import read_model
 from python_udfs.registry import model_version_in_force
 from python_udfs.report import Warehouse
-from python_udfs.show_segments import main as show_segments
+from python_udfs.cli.show_segments import main as show_segments
 
 PINNED = "km-000000000000"
 

@@ -7,7 +7,7 @@ null -> 0), squared Euclidean distance summed feature by feature, least(), first
 The statement is written once in PostgreSQL syntax and translated by sqlglot to the chosen dialect.
 
 Usage:
-    python -m python_udfs.export_scoring_sql --database target/segments.duckdb --dialect snowflake \\
+    python -m python_udfs.cli.export_scoring_sql --database target/segments.duckdb --dialect snowflake \\
         [--model-version km-...] [--source-table analytics.customer_features] [--id-column customer_id] \\
         [--out score.sql]
 """

@@ -1,4 +1,4 @@
-"""Print the segments of a built DuckDB file: `python -m python_udfs.show_segments target/segments.duckdb`."""
+"""Print the segments of a built DuckDB file: `python -m python_udfs.cli.show_segments target/segments.duckdb`."""
 
 from __future__ import annotations
 
