@@ -90,7 +90,7 @@ def change_customers(database: Path, share: float, round_number: int) -> set[str
             "select customer_id from customer_features order by md5(customer_id || ?) limit ?",
             [str(round_number), count]).fetchall()]
         connection.execute("create temp table changed as select unnest(?) as customer_id", [ids])
-        # a repeat purchase: frequency and money move, as python_udfs.demo_changes plants it
+        # a repeat purchase: frequency and money move, as python_udfs.demo.changes plants it
         connection.execute("""
             update customer_features set frequency_log = frequency_log + 0.25, monetary_log = monetary_log + 0.5
             where customer_id in (select customer_id from changed)""")

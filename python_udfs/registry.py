@@ -18,7 +18,8 @@ The latest fit is registered only once every registry table records it (``record
 published version can always be scored and monitored; rows a stopped build recorded for a version it
 never registered are removed by the next build (macro ``delete_unregistered_model_versions``).
 
-Everything takes and returns pandas, so pytest reaches the gate without dbt.
+Everything takes and returns pandas, so pytest reaches the gate without dbt; model_version_in_force
+reads the version in force from a built DuckDB file, for the tools.
 """
 
 from __future__ import annotations
@@ -287,6 +288,23 @@ def version_in_force(registry: pd.DataFrame | None, pinned: str | None = None) -
         return pinned if pinned in set(registry["model_version"]) else None
     published = registry.loc[registry["status"] == "published", "model_version"]
     return str(published.iloc[0]) if len(published) else None
+
+
+IN_FORCE_TABLE = "segment_model_in_force"
+
+
+def model_version_in_force(connection) -> str | None:
+    """The version customers are scored with, as a built warehouse records it in segment_model_in_force
+    (the one-row model the scoring macros read too); None when the file has no such table (built without
+    the model registry) or nothing is published. For the tools that read a built DuckDB file: the report,
+    the scoring-SQL export, show_segments."""
+    found = connection.execute(
+        "select count(*) from information_schema.tables where table_name = ? and table_schema = current_schema()",
+        [IN_FORCE_TABLE]).fetchall()[0][0]
+    if not found:
+        return None
+    rows = connection.execute(f"select model_version from {IN_FORCE_TABLE}").fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def centroids_in_force(session, this, pinned: str | None = None) -> tuple[pd.DataFrame | None, int | None]:

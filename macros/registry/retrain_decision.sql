@@ -26,10 +26,13 @@
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set registry = adapter.get_relation(database=this.database, schema=this.schema, identifier='segment_models') -%}
-    {%- set published = 0 if registry is none else run_query("select count(*) from " ~ registry ~ " where status = 'published'").columns[0].values()[0] | int -%}
-    {%- if published == 0 and var('model_version', none) is none -%}
-        {{ exceptions.raise_compiler_error("retrain is false, but no model version is published yet (segment_models " ~ ("does not exist" if registry is none else "has none published") ~ "): run one build with --vars '{retrain: true}' (the default) first, or pin a registered version with the model_version var.") }}
+    {#- a pin is published by this build's segment_models (which refuses an unregistered one); without one,
+        the version the previous build put in force scores this build -#}
+    {%- if var('model_version', none) is none -%}
+        {%- set in_force = adapter.get_relation(database=this.database, schema=this.schema, identifier='segment_model_in_force') -%}
+        {%- if dbt_segments.model_version_in_force(in_force, required=false) is none -%}
+            {{ exceptions.raise_compiler_error("retrain is false, but no model version is published yet (segment_model_in_force " ~ ("does not exist" if in_force is none else "is empty") ~ "): run one build with --vars '{retrain: true}' (the default) first, or pin a registered version with the model_version var.") }}
+        {%- endif -%}
     {%- endif -%}
     {{ return({'retrain': false, 'reason': 'the retrain var is false: score with the published model only'}) }}
 {% endmacro %}

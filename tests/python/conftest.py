@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from python_udfs.demo_data import generate
+from python_udfs.demo.data import generate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -163,9 +163,9 @@ def corpus_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def retail_export_build(tmp_path_factory) -> Build:
-    """Generated data shaped like a retailer's order-lines export (python_udfs.retail_export_data: 3,000
+    """Generated data shaped like a retailer's order-lines export (python_udfs.demo.retail_export: 3,000
     customers, most buying once, no discounts, events or categories) built end to end."""
-    from python_udfs.retail_export_data import generate as generate_retail_export
+    from python_udfs.demo.retail_export import generate as generate_retail_export
 
     build = new_build(tmp_path_factory.mktemp("retail_export"))
     generate_retail_export(out_dir=build.raw_dir, truth_dir=build.truth_dir)

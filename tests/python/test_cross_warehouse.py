@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from python_udfs.demo_data import generate
+from python_udfs.demo.data import generate
 from warehouses import RAW_TABLES, load_postgres_table, start_postgres
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +161,7 @@ def test_postgres_quarantines_the_same_rows(duckdb_build, postgres_build):
 
 # ----------------------------------------------------------------- portable scoring SQL (sqlglot export)
 
-from python_udfs.export_scoring_sql import DIALECTS, ExportError, main as export_main, read_model, scoring_sql  # noqa: E402
+from python_udfs.cli.export_scoring_sql import DIALECTS, ExportError, main as export_main, read_model, scoring_sql  # noqa: E402
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -1,12 +1,12 @@
-"""Tests for python_udfs.demo_changes: the next day's raw data plants exactly what it reports."""
+"""Tests for python_udfs.demo.changes: the next day's raw data plants exactly what it reports."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from python_udfs import demo_data
-from python_udfs.demo_changes import evolve
+from python_udfs.demo import data as demo_data
+from python_udfs.demo.changes import evolve
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for python_udfs.demo_data: determinism, schema, planted junk and archetype structure."""
+"""Tests for python_udfs.demo.data: determinism, schema, planted junk and archetype structure."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from python_udfs import demo_data as dd
+from python_udfs.demo import data as dd
 
 N = 2000
 SEED = 7

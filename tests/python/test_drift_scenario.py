@@ -1,7 +1,7 @@
 """Drift monitoring over consecutive builds into one DuckDB file, and the back-test on the demo.
 
 Day 1 fits a model and records its baseline (PSI 0 everywhere: the baseline is today's data).
-Day 2 (python_udfs.demo_changes: a few new and changed customers, and 70 % of customers whose web
+Day 2 (python_udfs.demo.changes: a few new and changed customers, and 70 % of customers whose web
 sessions are logged twice) is scored with the day-1 model, as a score-only build does: PSI rises
 above drift_psi_error on sessions_per_month_log and stays below drift_psi_warn on every other feature,
 the error test fails the build, and segment_health asks for a retrain when retrain_on_drift is set.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import Build, new_build
-from python_udfs.demo_changes import evolve
-from python_udfs.demo_data import generate
+from python_udfs.demo.changes import evolve
+from python_udfs.demo.data import generate
 
 CUSTOMERS = 2000
 # Doubling every session of a customer moves sessions_per_month_log by up to ln 2; measured on the demo,

@@ -41,7 +41,7 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT, Build, dbt_command, new_build
-from python_udfs.demo_data import generate
+from python_udfs.demo.data import generate
 from python_udfs.report import build_report
 from python_udfs.segmentation import centroid_matrix, standardize
 

@@ -1,6 +1,6 @@
 """Membership history, transitions and the CRM export over consecutive builds of changing demo data.
 
-Day 1 is the shared demo build (copied). Day 2's raw data (python_udfs.demo_changes plus two plants of
+Day 1 is the shared demo build (copied). Day 2's raw data (python_udfs.demo.changes plus two plants of
 this test) has 300 new customers, 300 who repeat their first order, 150 lapsed customers who come back
 with a recent order (so they move segment) and 150 customers who leave. The test builds the scoring
 path and the history on it, then records again without a data change (day 3, at an explicit time, the
@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT, Build, dbt_command
-from python_udfs.demo_changes import evolve
-from python_udfs.pii_scan import pii_kind
+from python_udfs.demo.changes import evolve
+from python_udfs.cli.pii_scan import pii_kind
 
 # Re-score with the fitted model and record; events do not change in this scenario, so their cleaning
 # (the slowest model) is left as it is.

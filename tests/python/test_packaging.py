@@ -1,11 +1,13 @@
 """pyproject.toml declares what `pip install` of this repository needs to run the dbt Python models and
 the report: every third-party module python_udfs imports comes from a declared dependency (the report's
 plotly from the `report` extra), and the pins scripts/setup.sh installs (requirements.txt) lie inside the
-declared ranges, so the tested set is an installable set."""
+declared ranges, so the tested set is an installable set. Every subpackage ships, and the dbt Python
+models import only the modules python_udfs declares public (its __all__), never the tooling."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
@@ -15,7 +17,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+PYPROJECT_TOML = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+PYPROJECT = PYPROJECT_TOML["project"]
 # modules only the report needs: installed with the `report` (and `demo`) extra
 REPORT_ONLY = {"plotly"}
 
@@ -27,7 +30,7 @@ def declared(requirements: list[str]) -> dict[str, Requirement]:
 def imported_modules() -> set[str]:
     """Top-level modules python_udfs imports, other than the standard library and itself."""
     modules = set()
-    for path in (PROJECT_ROOT / "python_udfs").glob("*.py"):
+    for path in (PROJECT_ROOT / "python_udfs").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 modules |= {alias.name.split(".")[0] for alias in node.names}
@@ -57,3 +60,22 @@ def test_the_pins_setup_installs_satisfy_the_declared_ranges():
     assert pins.keys() == ranges.keys(), "requirements.txt pins exactly the declared dependencies"
     for name, version in pins.items():
         assert ranges[name].specifier.contains(version), f"{name}=={version} is outside pyproject's {ranges[name]}"
+
+
+def test_every_subpackage_of_python_udfs_ships():
+    packages = {".".join(path.parent.relative_to(PROJECT_ROOT).parts)
+                for path in (PROJECT_ROOT / "python_udfs").rglob("__init__.py")}
+    assert set(PYPROJECT_TOML["tool"]["setuptools"]["packages"]) == packages
+
+
+def test_the_dbt_python_models_import_only_the_public_modules():
+    import python_udfs
+
+    imported = set()
+    for path in (PROJECT_ROOT / "models").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("python_udfs."):
+                imported.add(node.module.removeprefix("python_udfs."))
+    assert imported and imported <= set(python_udfs.__all__), f"models import {sorted(imported - set(python_udfs.__all__))}"
+    for name in python_udfs.__all__:
+        importlib.import_module(f"python_udfs.{name}")

@@ -1,11 +1,11 @@
-"""No mart carries a PII column (python_udfs.pii_scan over the built demo), and the scan catches one."""
+"""No mart carries a PII column (python_udfs.cli.pii_scan over the built demo), and the scan catches one."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from python_udfs.pii_scan import ALLOWED, main, mart_names, pii_columns, pii_kind, scan_duckdb
+from python_udfs.cli.pii_scan import ALLOWED, main, mart_names, pii_columns, pii_kind, scan_duckdb
 
 PII = {"email": "e-mail", "customer_email": "e-mail", "e_mail_address": "e-mail", "full_name": "name",
        "first_name": "name", "lastname": "name", "surname": "name", "name": "name", "contact_name": "name",

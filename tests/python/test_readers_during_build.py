@@ -1,5 +1,5 @@
 """Readers during a rebuild, measured with real processes: a reader of the published file (see
-python_udfs.publish) sees the old or the new complete customer_segments, never a partial or empty one and
+python_udfs.cli.publish) sees the old or the new complete customer_segments, never a partial or empty one and
 never an error; a reader of the file dbt is building gets DuckDB's lock error, never partial data; and a
 reader holding that file open makes the build fail at once, leaving the previous marts."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from python_udfs.publish import publish
+from python_udfs.cli.publish import publish
 from conftest import CORPUS_VARS, PROJECT_ROOT, dbt_command, new_build
 
 POLL_READER = str(Path(__file__).with_name("poll_reader.py"))

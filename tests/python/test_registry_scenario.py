@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from conftest import new_build
-from python_udfs.demo_changes import evolve
-from python_udfs.demo_data import generate
+from python_udfs.demo.changes import evolve
+from python_udfs.demo.data import generate
 
 CUSTOMERS = 2000
 GONE = 5

@@ -1,4 +1,4 @@
-"""On generated data shaped like a retailer's order-lines export (python_udfs.retail_export_data: most
+"""On generated data shaped like a retailer's order-lines export (python_udfs.demo.retail_export: most
 customers buy once, no discounts, events or categories): RFM labels follow the documented tie rule, the
 features that cannot separate customers are left out with a warning, K comes from the recorded votes, and
 the names match their segments."""

@@ -5,7 +5,7 @@
     bin means the same values in every segment; empty bins are kept (0 customers) so bar charts have no gaps.
     Features: the distribution_features var, or the features the scoring model was fitted on (the
     segment_features that segment_feature_screening kept: a constant feature would only draw flat panels). -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- set features = var('distribution_features') or dbt_segments.monitored_features(
         ref('segment_model_scalers'), "model_version = '" ~ scoring_version ~ "'") -%}
 {%- set n_bins = var('distribution_bins') -%}

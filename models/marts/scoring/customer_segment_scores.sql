@@ -4,12 +4,8 @@
     (the pinned one, else the one segment_models publishes). -#}
 with scored as (
 
-    {{ dbt_segments.assign_segment(
+    {{ dbt_segments.assign_segment_in_force(
         ref('customer_features'),
-        id_column='customer_id',
-        scaler=ref('segment_model_scalers'),
-        centroids=ref('segment_model_centroids'),
-        model_version=dbt_segments.scoring_model_version(ref('segment_models')),
         include_distances=true,
         include_second_nearest=true,
         distance_profile=ref('segment_distance_profile')) }}

@@ -16,7 +16,7 @@
     on_schema_change='append_new_columns',
     post_hook=["{{ dbt_segments.delete_rows_missing_from(this, ref('customer_features'), 'customer_id') }}"] if incremental else []
 ) }}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- set model = dbt_segments.load_segment_model(ref('customer_features'), ref('segment_model_scalers'),
                                                 ref('segment_model_centroids'), scoring_version) -%}
 {%- set features = [] if model is none else model.features | map(attribute='name') | list -%}
@@ -82,12 +82,7 @@ to_score as (
 
 scored as (
 
-    {{ dbt_segments.assign_segment(
-        'to_score',
-        id_column='customer_id',
-        scaler=ref('segment_model_scalers'),
-        centroids=ref('segment_model_centroids'),
-        model_version=scoring_version) }}
+    {{ dbt_segments.assign_segment_in_force('to_score') }}
 
 ),
 

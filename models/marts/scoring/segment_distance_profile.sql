@@ -19,7 +19,7 @@
 {%- endif -%}
 
 {#- the latest fit and the version in force, those not profiled yet -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- set to_profile = [] -%}
 {%- set latest = [] -%}
 {%- if execute and load_relation(ref('segment_centroids')) is not none -%}

@@ -20,7 +20,7 @@
     Action, channel and KPI come from the segment_names row, else from the segment_playbook seed: the row of
     the segment's label and one of its name's drivers (the most distinctive first), else the label's row
     without a driver, else a row for that driver and any label, else the catch-all row. -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- if execute and scoring_version is not none and load_relation(ref('segment_rfm_labels')) is not none -%}
     {%- set labelled = run_query("select distinct model_version from " ~ ref('segment_rfm_labels')).columns[0].values() | list -%}
     {%- if labelled != [scoring_version] -%}

@@ -4,7 +4,7 @@
 
     Its own table because it scores every customer (assign_segment): segment_dictionary reads the result many
     times, and an engine that inlines CTEs (Spark) would otherwise score the customers once per reference. -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 
 with customer_features as (
 
@@ -14,12 +14,7 @@ with customer_features as (
 
 scored as (
 
-    {{ dbt_segments.assign_segment(
-        ref('customer_features'),
-        id_column='customer_id',
-        scaler=ref('segment_model_scalers'),
-        centroids=ref('segment_model_centroids'),
-        model_version=scoring_version) }}
+    {{ dbt_segments.assign_segment_in_force(ref('customer_features')) }}
 
 ),
 

@@ -7,7 +7,7 @@ null -> 0), squared Euclidean distance summed feature by feature, least(), first
 The statement is written once in PostgreSQL syntax and translated by sqlglot to the chosen dialect.
 
 Usage:
-    python -m python_udfs.export_scoring_sql --database target/segments.duckdb --dialect snowflake \\
+    python -m python_udfs.cli.export_scoring_sql --database target/segments.duckdb --dialect snowflake \\
         [--model-version km-...] [--source-table analytics.customer_features] [--id-column customer_id] \\
         [--out score.sql]
 """
@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 import sqlglot
+
+from python_udfs.registry import IN_FORCE_TABLE, model_version_in_force
 
 DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "spark", "databricks", "trino")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -40,14 +42,14 @@ class FittedModel:
     centroids: dict[int, list[float]]  # segment_id -> scaled centroid, feature order
 
 
-REGISTRY = ("segment_models", "segment_model_scalers", "segment_model_centroids")
+REGISTRY = (IN_FORCE_TABLE, "segment_model_scalers", "segment_model_centroids")
 
 
 def read_model(database: Path, model_version: str | None = None) -> FittedModel:
     """One model version's scaler and centroids from a DuckDB file built by the project.
 
-    From the model registry when the file has it (default: the version segment_models publishes, the
-    one customer_segments is scored with), else from segment_scaler and segment_centroids (the latest fit).
+    From the model registry when the file has it (default: the version in force, segment_model_in_force,
+    the one customer_segments is scored with), else from segment_scaler and segment_centroids (the latest fit).
     """
     if not Path(database).exists():
         raise ExportError(f"{database} does not exist: build the project first (dbt build) or pass --database.")
@@ -61,11 +63,9 @@ def read_model(database: Path, model_version: str | None = None) -> FittedModel:
         versions = [row[0] for row in connection.sql(
             f"select distinct model_version from {centroid_table} order by 1").fetchall()]
         if model_version is None and registry:
-            published = [row[0] for row in connection.sql(
-                "select model_version from segment_models where status = 'published'").fetchall()]
-            if len(published) != 1:
-                raise ExportError(f"segment_models publishes {published}: pass --model-version (one of {versions}).")
-            model_version = published[0]
+            model_version = model_version_in_force(connection)
+            if model_version is None:
+                raise ExportError(f"no model version is published: pass --model-version (one of {versions}).")
         elif model_version is None:
             if len(versions) != 1:
                 raise ExportError(f"{centroid_table} holds model versions {versions}: pass --model-version.")
@@ -102,7 +102,8 @@ def _double(value: float) -> str:
 
 
 def scoring_sql_postgres(model: FittedModel, source_table: str, id_column: str) -> str:
-    """The statement in PostgreSQL syntax, shaped like the macro's output."""
+    """The statement in PostgreSQL syntax: the query assign_segment compiles to, clause for clause
+    (tests/python/test_export_scoring_sql.py parses both and compares them)."""
     if not IDENTIFIER.match(id_column):
         raise ExportError(f"--id-column {id_column!r} is not a plain lower-case column name.")
     ids = sorted(model.centroids)
@@ -136,7 +137,7 @@ from (
             {scaled}
             from {source_table}
         ) as standardized
-    ) as distances
+    ) as squared
 ) as nearest"""
 
 

@@ -20,7 +20,7 @@ person's name):
 
 Usage (exit status 1 and one line per column when something is found)::
 
-    python -m python_udfs.pii_scan target/segments.duckdb target/manifest.json
+    python -m python_udfs.cli.pii_scan target/segments.duckdb target/manifest.json
 """
 
 from __future__ import annotations

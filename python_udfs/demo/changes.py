@@ -2,7 +2,7 @@
 
 Segments are living assets: between two builds new customers sign up, some customers buy
 again and a behaviour can drift for a whole group. ``evolve`` copies the four raw Parquet
-files of ``python_udfs.demo_data`` from ``src_dir`` to ``dst_dir`` and plants exactly that,
+files of ``python_udfs.demo.data`` from ``src_dir`` to ``dst_dir`` and plants exactly that,
 returning which customers it touched so a test can check who must be re-scored:
 
 - ``new``: copies of existing customers (record, order lines, events, tickets) under new ids;
@@ -19,7 +19,7 @@ disjoint; who is picked depends only on ``seed``. Same input and arguments, same
 
 Usage::
 
-    python -m python_udfs.demo_changes data/raw data/raw_day2 --new 200 --changed 200 --drifted 0
+    python -m python_udfs.demo.changes data/raw data/raw_day2 --new 200 --changed 200 --drifted 0
 """
 
 from __future__ import annotations

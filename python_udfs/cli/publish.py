@@ -9,7 +9,7 @@ database or the new one, complete, never a half-written one; a reader that alrea
 keeps reading it until it reconnects. A failed build is never published, so readers keep the last good
 marts.
 
-    python -m python_udfs.publish target/segments.duckdb target/published/segments.duckdb
+    python -m python_udfs.cli.publish target/segments.duckdb target/published/segments.duckdb
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Same ``seed`` and ``n_customers`` give byte-identical files.
 
 Usage::
 
-    python -m python_udfs.demo_data --customers 20000 --seed 42 \
+    python -m python_udfs.demo.data --customers 20000 --seed 42 \
         --out data/raw --truth data/truth
 """
 

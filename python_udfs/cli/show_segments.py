@@ -1,10 +1,12 @@
-"""Print the segments of a built DuckDB file: `python -m python_udfs.show_segments target/segments.duckdb`."""
+"""Print the segments of a built DuckDB file: `python -m python_udfs.cli.show_segments target/segments.duckdb`."""
 
 from __future__ import annotations
 
 import sys
 
 import duckdb
+
+from python_udfs.registry import model_version_in_force
 
 QUERY = """
 select
@@ -25,9 +27,9 @@ order by segment_id
 def main(path: str) -> None:
     with duckdb.connect(path, read_only=True) as connection:
         # the version customers are scored with (the published or pinned one, not the latest fit)
-        version = connection.sql("select distinct model_version from customer_segments").fetchall()
+        version = model_version_in_force(connection)
         customers = connection.sql("select count(*) from customer_segments").fetchall()[0][0]
-        print(f"\n{customers} customers in {path}, model {version[0][0]}:\n")
+        print(f"\n{customers} customers in {path}, model {version}:\n")
         connection.sql(QUERY).show(max_width=200)
 
 

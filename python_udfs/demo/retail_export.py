@@ -1,6 +1,6 @@
 """Seeded generator of raw data shaped like a small online retailer's order-lines export.
 
-The demo (``python_udfs.demo_data``) plants five clear archetypes with discounts, returns, many categories,
+The demo (``python_udfs.demo.data``) plants five clear archetypes with discounts, returns, many categories,
 web events and tickets. Real exports often look nothing like it; this generator writes the same four raw
 Parquet files with the properties of one (the UCI "Online Retail II" file, for instance):
 
@@ -17,7 +17,7 @@ of completed orders and the date of their last one, so a test can check RFM labe
 
 Usage::
 
-    python -m python_udfs.retail_export_data --customers 3000 --seed 7 --out data/raw_retail --truth data/truth_retail
+    python -m python_udfs.demo.retail_export --customers 3000 --seed 7 --out data/raw_retail --truth data/truth_retail
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from python_udfs.demo_data import SCHEMAS
+from python_udfs.demo.data import SCHEMAS
 
 YEAR_START = np.datetime64("2024-01-01T00:00:00", "s")
 YEAR_DAYS = 366  # 2024: the last order can fall on 2024-12-31, the default as-of date
