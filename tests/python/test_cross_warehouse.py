@@ -379,7 +379,7 @@ def test_consumer_column_mapping_to_a_column_the_package_lacks_names_the_fix(con
 
 
 # --------------------------------------------- the marts with contracts on PostgreSQL and Spark
-# customer_segments, segment_profiles and segment_feature_distribution, against DuckDB's. Labels, names,
+# customer_segments, segment_profiles, segment_dictionary and segment_feature_distribution, against DuckDB's. Labels, names,
 # counts and model versions are equal; doubles within a tolerance: PostgreSQL 1e-9 as its features; Spark
 # 1e-5 (relative, or absolute near 0): its features differ from DuckDB's by up to 1e-6 relative (decimals
 # divided to 6 places), and standardizing by a small scale makes a distance differ by up to 3e-6. A histogram
@@ -387,6 +387,7 @@ def test_consumer_column_mapping_to_a_column_the_package_lacks_names_the_fix(con
 
 SPARK_MART_TOLERANCE = 1e-5
 CONTRACT_MARTS = {"customer_segments": ["customer_id"], "segment_profiles": ["segment_id"],
+                  "segment_dictionary": ["segment_id"],
                   "segment_feature_distribution": ["segment_id", "feature", "bin_index"]}
 
 
