@@ -44,6 +44,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 from python_udfs.segmentation import SegmentationConfigError, kmeans_estimator
+from python_udfs.settings_schema import check_setting
 from python_udfs.stability import DOUBTFUL_JACCARD, bootstrap_stability
 from python_udfs.threads import single_threaded
 
@@ -185,15 +186,8 @@ def select_k(
             f"only {n_rows} customers to segment into {k_min}..{k_max} segments: lower segment_k_range, or widen "
             "the data window (as_of_date, raw data)."
         )
-    if gap_reference_sets < 1:
-        raise SegmentationConfigError(
-            f"gap_reference_sets is {gap_reference_sets}: the gap statistic needs at least 1 reference set (10 is usual)."
-        )
-    if stability_bootstrap_samples < 2:
-        raise SegmentationConfigError(
-            f"k_stability_bootstrap_samples is {stability_bootstrap_samples}: the stability vote needs at least 2 "
-            "resamples (10 is usual)."
-        )
+    check_setting("gap_reference_sets", gap_reference_sets, SegmentationConfigError)
+    check_setting("k_stability_bootstrap_samples", stability_bootstrap_samples, SegmentationConfigError)
 
     if n_rows > gap_sample_size:
         picked = np.sort(np.random.default_rng(random_state).choice(n_rows, size=gap_sample_size, replace=False))

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/install_system_packages.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
-.venv/bin/python -m pytest "$@"
+# two workers, one per core; tests that share a build run on one of them (tests/python/conftest.py)
+.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

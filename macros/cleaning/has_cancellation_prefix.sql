@@ -6,7 +6,11 @@
     {%- set prefix = var('cancellation_order_id_prefix', none) -%}
     {%- if prefix is none or prefix == '' -%}{{ return('false') }}{%- endif -%}
     {%- if prefix is not string or modules.re.search('[\'"`\\\\\\x00-\\x1f\\x7f]', prefix) -%}
-        {{ exceptions.raise_compiler_error("cancellation_order_id_prefix is " ~ dbt_segments.shown(prefix) ~ ": set it to the text that starts a cancellation's order id (e.g. C), without quotes or backslashes, or to null.") }}
+        {{ exceptions.raise_compiler_error(
+            "cancellation_order_id_prefix is " ~ dbt_segments.shown(prefix)
+            ~ ": set it to the text that starts a cancellation's order id (e.g. C), without quotes or backslashes,"
+            ~ " or to null.") }}
     {%- endif -%}
-    {{ return("coalesce(substring(" ~ dbt_segments.clean_text(order_id) ~ ", 1, " ~ prefix | length ~ ") = '" ~ prefix ~ "', false)") }}
+    {{ return("coalesce(substring(" ~ dbt_segments.clean_text(order_id) ~ ", 1, " ~ prefix | length ~ ") = '"
+        ~ prefix ~ "', false)") }}
 {% endmacro %}

@@ -9,8 +9,12 @@
     {%- if not patterns -%}{{ return('false') }}{%- endif -%}
     {%- set tests = [] -%}
     {%- for pattern in patterns -%}
-        {%- if pattern is not string or pattern | trim == '' or modules.re.search('[\'"`\\\\\\x00-\\x1f\\x7f]', pattern) -%}
-            {{ exceptions.raise_compiler_error("non_product_code_patterns holds " ~ dbt_segments.shown(pattern) ~ ": list product codes or LIKE patterns as plain text (no quotes or backslashes), e.g. [POST, BANK CHARGES, ADJUST%].") }}
+        {%- if pattern is not string or pattern | trim == ''
+            or modules.re.search('[\'"`\\\\\\x00-\\x1f\\x7f]', pattern) -%}
+            {{ exceptions.raise_compiler_error(
+                "non_product_code_patterns holds " ~ dbt_segments.shown(pattern)
+                ~ ": list product codes or LIKE patterns as plain text (no quotes or backslashes),"
+                ~ " e.g. [POST, BANK CHARGES, ADJUST%].") }}
         {%- endif -%}
         {%- do tests.append("upper(" ~ dbt_segments.clean_text(code) ~ ") like '" ~ pattern | trim | upper ~ "'") -%}
     {%- endfor -%}

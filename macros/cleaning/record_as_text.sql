@@ -5,7 +5,8 @@
 {% macro record_as_text(columns) %}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- set reference = column if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column) else adapter.quote(column) -%}
+        {%- set reference = column if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column)
+            else adapter.quote(column) -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
         {%- do parts.append("coalesce(cast(" ~ reference ~ " as " ~ dbt.type_string() ~ "), 'null')") -%}
         {%- if not loop.last -%}{%- do parts.append("'; '") -%}{%- endif -%}

@@ -4,11 +4,15 @@
     and a negative number after a minus sign would otherwise turn into `--`, a comment. -#}
 {% macro double_literal(value) %}
     {%- if value is none -%}
-        {{ exceptions.raise_compiler_error("double_literal: got no value; pass a number (a centroid or scaler table may have a null cell, rebuild it).") }}
+        {{ exceptions.raise_compiler_error(
+            "double_literal: got no value; pass a number"
+            ~ " (a centroid or scaler table may have a null cell, rebuild it).") }}
     {%- endif -%}
     {%- set number = value | float -%}
     {%- if number != number or number > 1.7976931348623157e308 or number < -1.7976931348623157e308 -%}
-        {{ exceptions.raise_compiler_error("double_literal: " ~ value ~ " is not a finite number; refit the model so that its scaler and centroids are finite.") }}
+        {{ exceptions.raise_compiler_error(
+            "double_literal: " ~ value
+            ~ " is not a finite number; refit the model so that its scaler and centroids are finite.") }}
     {%- endif -%}
     cast('{{ number }}' as {{ dbt_segments.type_double() }})
 {%- endmacro %}

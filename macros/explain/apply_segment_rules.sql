@@ -22,7 +22,8 @@
     {%- if execute and load_relation(rules) is not none -%}
         {%- set rule_rows = run_query("select segment_id, rule_sql from " ~ rules ~ " order by segment_id").rows -%}
         {%- if rule_rows | length == 0 -%}
-            {{ exceptions.raise_compiler_error("apply_segment_rules: " ~ rules ~ " is empty; rebuild it (dbt build --select segment_rules).") }}
+            {{ exceptions.raise_compiler_error(
+                "apply_segment_rules: " ~ rules ~ " is empty; rebuild it (dbt build --select segment_rules).") }}
         {%- endif -%}
     {%- endif -%}
     {%- if rule_rows is none %}

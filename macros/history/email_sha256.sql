@@ -5,11 +5,15 @@
     The salt is written into the compiled SQL (target/compiled, target/run): keep that folder private. -#}
 {% macro email_sha256(email_column, salt='') %}
     {%- if salt is not string -%}
-        {{ exceptions.raise_compiler_error("email_sha256: salt must be text, got " ~ salt ~ ": pass a string (e.g. env_var('SEGMENT_EXPORT_EMAIL_SALT', '')).") }}
+        {{ exceptions.raise_compiler_error(
+            "email_sha256: salt must be text, got " ~ salt
+            ~ ": pass a string (e.g. env_var('SEGMENT_EXPORT_EMAIL_SALT', '')).") }}
     {%- endif -%}
     {#- checked when SQL is written, not while dbt parses, so the on-run-start hook reports it first -#}
     {%- if execute and ("'" in salt or "\\" in salt or modules.re.search('[\\x00-\\x1f\\x7f]', salt)) -%}
-        {{ exceptions.raise_compiler_error("The e-mail hash salt (SEGMENT_EXPORT_EMAIL_SALT) contains a quote, a backslash or a control character, which SQL string literals do not carry alike on every engine: choose a salt without them.") }}
+        {{ exceptions.raise_compiler_error(
+            "The e-mail hash salt (SEGMENT_EXPORT_EMAIL_SALT) contains a quote, a backslash or a control character,"
+            ~ " which SQL string literals do not carry alike on every engine: choose a salt without them.") }}
     {%- endif -%}
     {%- set normalised = 'lower(trim(' ~ email_column ~ '))' -%}
     case

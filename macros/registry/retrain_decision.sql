@@ -10,14 +10,14 @@
 {% endmacro %}
 
 {% macro default__retrain_decision() %}
-    {%- set retrain = dbt_segments.boolean_var('retrain', true) -%}
+    {%- set retrain = dbt_segments.setting_value('retrain') -%}
     {%- if retrain -%}
         {{ return({'retrain': true, 'reason': 'the retrain var is true: fit a candidate model'}) }}
     {%- endif -%}
     {%- if not execute -%}
         {{ return({'retrain': false, 'reason': 'parsing'}) }}
     {%- endif -%}
-    {%- if dbt_segments.boolean_var('retrain_on_drift', false) -%}
+    {%- if dbt_segments.setting_value('retrain_on_drift') -%}
         {%- set health = adapter.get_relation(database=this.database, schema=this.schema, identifier='segment_health') -%}
         {%- if health is not none and 'retrain_recommended' in (adapter.get_columns_in_relation(health) | map(attribute='name') | map('lower') | list) -%}
             {%- set recommended = run_query("select count(*) from " ~ health ~ " where retrain_recommended").columns[0].values()[0] | int -%}
@@ -32,15 +32,4 @@
         {{ exceptions.raise_compiler_error("retrain is false, but no model version is published yet (segment_models " ~ ("does not exist" if registry is none else "has none published") ~ "): run one build with --vars '{retrain: true}' (the default) first, or pin a registered version with the model_version var.") }}
     {%- endif -%}
     {{ return({'retrain': false, 'reason': 'the retrain var is false: score with the published model only'}) }}
-{% endmacro %}
-
-{#- A true/false var, also when it arrives as text from --vars or a yml config; anything else stops the run. -#}
-{% macro boolean_var(name, default) %}
-    {%- set value = var(name, default) -%}
-    {%- if value is string and value | trim | lower in ['true', 'false'] -%}
-        {{ return(value | trim | lower == 'true') }}
-    {%- elif value in [true, false] -%}
-        {{ return(value) }}
-    {%- endif -%}
-    {{ exceptions.raise_compiler_error(name ~ " is " ~ value ~ ": set the " ~ name ~ " var to true or false.") }}
 {% endmacro %}

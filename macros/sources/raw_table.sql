@@ -23,7 +23,9 @@
     {%- set mapping = dbt_segments.raw_column_mapping(table_name) -%}
     {%- if not dbt_segments.raw_source_enabled(table_name) -%}
         {%- if table_name == 'transactions' -%}
-            {{ exceptions.raise_compiler_error(var_name ~ " is null, but the order lines are the one source the segmentation cannot do without: set " ~ var_name ~ " to your order-lines file or table.") }}
+            {{ exceptions.raise_compiler_error(
+                var_name ~ " is null, but the order lines are the one source the segmentation cannot do without: set "
+                ~ var_name ~ " to your order-lines file or table.") }}
         {%- endif -%}
         {{ return({'enabled': false, 'relation': '(select 1 as no_rows where 1 = 0) as switched_off',
                    'columns': {}, 'other_columns': []}) }}
@@ -46,9 +48,14 @@
         {%- if wanted is not none and (wanted | lower) in found_by_lower -%}
             {%- set name = found_by_lower[wanted | lower] -%}
             {%- do read_names.append(name | lower) -%}
-            {%- do columns.update({column: name if modules.re.match('^[a-z_][a-z0-9_]*$', name) else adapter.quote(name)}) -%}
+            {%- do columns.update(
+                {column: name if modules.re.match('^[a-z_][a-z0-9_]*$', name) else adapter.quote(name)}) -%}
         {%- elif wanted is not none and column in mapping -%}
-            {{ exceptions.raise_compiler_error("raw_" ~ table_name ~ "_columns maps " ~ column ~ " to '" ~ wanted ~ "', which the raw " ~ table_name ~ " data (" ~ relation ~ ") does not have: its columns are " ~ found ~ ". Map " ~ column ~ " to one of them, or to null if your data has no such column" ~ ("" if meta.get('required') else " (it is optional)") ~ ".") }}
+            {{ exceptions.raise_compiler_error(
+                "raw_" ~ table_name ~ "_columns maps " ~ column ~ " to '" ~ wanted ~ "', which the raw " ~ table_name
+                ~ " data (" ~ relation ~ ") does not have: its columns are " ~ found ~ ". Map " ~ column
+                ~ " to one of them, or to null if your data has no such column"
+                ~ ("" if meta.get('required') else " (it is optional)") ~ ".") }}
         {%- elif meta.get('required') -%}
             {%- do missing_required.append(column) -%}
         {%- else -%}
@@ -68,22 +75,34 @@
             {%- do needs.append('either ' ~ alternatives | join(' or ')) -%}
         {%- endif -%}
         {{ exceptions.raise_compiler_error(
-            "source raw." ~ table_name ~ " (" ~ relation ~ ") has no column(s) for " ~ needs | join(', ') ~ " (it has " ~ found ~ "). "
-            ~ "Map them to your column names in the raw_" ~ table_name ~ "_columns var, e.g. {customer_id: client_ref}, "
+            "source raw." ~ table_name ~ " (" ~ relation ~ ") has no column(s) for " ~ needs | join(', ')
+            ~ " (it has " ~ found ~ "). "
+            ~ "Map them to your column names in the raw_" ~ table_name
+            ~ "_columns var, e.g. {customer_id: client_ref}, "
             ~ "or add them to the data; every other column is optional (models/staging/_raw__sources.yml lists "
             ~ "them with their defaults; README: Your own data).") }}
     {%- endif -%}
     {%- if missing_optional -%}
-        {{ log("source raw." ~ table_name ~ ": no column(s) " ~ missing_optional ~ " in the data: their defaults apply (models/staging/_raw__sources.yml)", info=true) }}
+        {{ log("source raw." ~ table_name ~ ": no column(s) " ~ missing_optional
+            ~ " in the data: their defaults apply (models/staging/_raw__sources.yml)", info=true) }}
     {%- endif -%}
 
     {%- set other_columns = [] -%}
     {%- set unsafe = [] -%}
     {%- for name in found if (name | lower) not in read_names -%}
-        {%- if dbt_segments.is_safe_raw_column_name(name) -%}{%- do other_columns.append(name) -%}{%- else -%}{%- do unsafe.append(name) -%}{%- endif -%}
+        {%- if dbt_segments.is_safe_raw_column_name(name) -%}
+            {%- do other_columns.append(name) -%}
+        {%- else -%}
+            {%- do unsafe.append(name) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if other_columns or unsafe -%}
-        {{ log("source raw." ~ table_name ~ ": not reading column(s) " ~ (other_columns + unsafe) ~ " (not declared in _raw__sources.yml); " ~ ("they still count in exact-duplicate detection and the quarantine's raw_record" if other_columns else "") ~ ((", except " ~ unsafe ~ ", whose names hold quote characters") if unsafe else ""), info=true) }}
+        {{ log(
+            "source raw." ~ table_name ~ ": not reading column(s) " ~ (other_columns + unsafe)
+            ~ " (not declared in _raw__sources.yml); "
+            ~ ("they still count in exact-duplicate detection and the quarantine's raw_record" if other_columns else "")
+            ~ ((", except " ~ unsafe ~ ", whose names hold quote characters") if unsafe else ""),
+            info=true) }}
     {%- endif -%}
     {{ return({'enabled': true, 'relation': relation, 'columns': columns, 'other_columns': other_columns}) }}
 {% endmacro %}
@@ -95,7 +114,8 @@
 
 {#- The meta of a raw source table in _raw__sources.yml. -#}
 {% macro raw_source_meta(table_name) %}
-    {%- for node in graph.sources.values() if node.package_name == 'dbt_segments' and node.source_name == 'raw' and node.name == table_name -%}
+    {%- for node in graph.sources.values()
+        if node.package_name == 'dbt_segments' and node.source_name == 'raw' and node.name == table_name -%}
         {{ return(node.meta or {}) }}
     {%- endfor -%}
     {{ return({}) }}
@@ -107,7 +127,11 @@
     {%- set found = adapter.get_relation(database=source_relation.database, schema=source_relation.schema,
                                          identifier=source_relation.identifier) -%}
     {%- if found is none -%}
-        {{ exceptions.raise_compiler_error(var_name ~ ": there is no table " ~ source_relation ~ ": load the raw " ~ table_name ~ " data there, or point the raw_schema and " ~ var_name ~ " vars at your table" ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data" if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            var_name ~ ": there is no table " ~ source_relation ~ ": load the raw " ~ table_name
+            ~ " data there, or point the raw_schema and " ~ var_name ~ " vars at your table"
+            ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data"
+               if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
     {%- endif -%}
     {{ return(source_relation) }}
 {% endmacro %}
@@ -136,9 +160,16 @@
         {%- if found[loop.index0] | int > 0 -%}{%- do matched.append(candidate) -%}{%- endif -%}
     {%- endfor -%}
     {%- if not matched -%}
-        {{ exceptions.raise_compiler_error(var_name ~ ": no file found for the raw " ~ table_name ~ " data at " ~ candidates | join(', ') ~ ". Put the file there, or set " ~ var_name ~ " to its path (a .parquet or .csv file, or a folder of them; a bare name is looked up in raw_data_path)" ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data" if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            var_name ~ ": no file found for the raw " ~ table_name ~ " data at " ~ candidates | join(', ')
+            ~ ". Put the file there, or set " ~ var_name
+            ~ " to its path (a .parquet or .csv file, or a folder of them; a bare name is looked up in raw_data_path)"
+            ~ (", or set " ~ var_name ~ ": null if you have no " ~ table_name ~ " data"
+               if table_name not in ['transactions', 'customer_table'] else "") ~ ".") }}
     {%- elif matched | length > 1 -%}
-        {{ exceptions.raise_compiler_error(var_name ~ ": the raw " ~ table_name ~ " data could be any of " ~ matched | join(', ') ~ ": set " ~ var_name ~ " to the one to read, with its extension or folder path.") }}
+        {{ exceptions.raise_compiler_error(
+            var_name ~ ": the raw " ~ table_name ~ " data could be any of " ~ matched | join(', ') ~ ": set "
+            ~ var_name ~ " to the one to read, with its extension or folder path.") }}
     {%- endif -%}
     {%- set location = matched[0] -%}
     {%- if modules.re.search('[.](csv|tsv|txt)$', location | lower) -%}

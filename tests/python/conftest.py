@@ -18,6 +18,42 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
+# The suite runs on two pytest-xdist workers, one per core (scripts/test.sh: each dbt build is one
+# Python process, mostly on one core). Tests that read one shared build are one group, so it is built on
+# one worker only; the PostgreSQL and Spark tests are one group (one Spark metastore in the project
+# folder); every other test file is a group of its own, so its module fixtures are built once. The demo
+# build is made on each worker that needs it: some tests rebuild it in place, which a reader on the other
+# worker would block.
+SHARED_BUILD_GROUPS = {
+    "corpus_build": "corpus",
+    "retail_export_build": "retail_export",
+    "customer_table_build": "customer_table",
+    "minimal_customer_table_build": "customer_table",
+    "campaign_build": "campaign",
+    "online_retail_build": "online_retail",
+}
+WAREHOUSE_FILES = {"test_cross_warehouse.py", "test_sha256_across_engines.py"}
+# files that take minutes start first, so the short ones fill in at the end instead of waiting for them
+LONGEST_FIRST = ["test_fault_scenario.py", "test_cross_warehouse.py", "test_sha256_across_engines.py",
+                 "test_benchmarks_run.py", "test_registry_scenario.py", "test_drift_scenario.py",
+                 "test_bad_input.py", "test_raw_data_as_it_comes.py", "test_history_scenario.py"]
+
+
+def xdist_group(item) -> str:
+    file_name = item.path.name
+    if file_name in WAREHOUSE_FILES:
+        return "warehouses"
+    shared = [name for fixture, name in SHARED_BUILD_GROUPS.items() if fixture in item.fixturenames]
+    return shared[0] if shared else file_name
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files keep their order
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+
+
 @dataclass
 class Build:
     """A built project: where its data, DuckDB file and dbt artifacts are."""

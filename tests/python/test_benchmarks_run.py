@@ -49,14 +49,14 @@ def test_score_benchmark_compares_methods_with_equal_labels(tmp_path):
 
 def test_incremental_benchmark_checks_its_refresh(tmp_path):
     # the script exits non-zero unless exactly the changed customers were re-scored, with a full rebuild's labels
-    output = run_script("incremental_benchmark.py", "--customers", "3000", "--changed", "0.05", "--k", "4",
+    output = run_script("incremental_benchmark.py", "--customers", "1000", "--changed", "0.05", "--k", "4",
                         "--repeats", "1", "--workdir", str(tmp_path))
-    assert "re-scored 150" in output  # 5 % of 3,000
+    assert "re-scored 50" in output  # 5 % of 1,000
 
 
 def test_history_benchmark_records_exactly_the_changes(tmp_path):
-    # 3,000 customers, 1 % each moved, left and arrived: 30 of each
-    output = run_script("history_benchmark.py", "--customers", "3000", "--changed-share", "0.01")
-    opened_on_day_two = 30 + 30  # a mover's new row, an arrival's row; leavers only close theirs
-    assert (f"history changes recorded: day 1 3,000, day 2 90; history rows {3000 + opened_on_day_two:,}"
+    # 1,000 customers, 2 % each moved, left and arrived: 20 of each
+    output = run_script("history_benchmark.py", "--customers", "1000", "--changed-share", "0.02")
+    opened_on_day_two = 20 + 20  # a mover's new row, an arrival's row; leavers only close theirs
+    assert (f"history changes recorded: day 1 1,000, day 2 60; history rows {1000 + opened_on_day_two:,}"
             in output), output[-1500:]

@@ -24,9 +24,14 @@
         {%- endfor %}
         -- the common ISO shapes are cast as they are (after a space replaces the t); the rest by parts
         when 'iso_8601' then case
-            when length({{ text }}) = 19 and {{ has_seconds }} then {{ dbt_segments.try_cast(dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 8)']), dbt.type_timestamp()) }}
-            when length({{ text }}) = 16 and {{ has_time }} then {{ dbt_segments.try_cast(dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 5)', "':00'"]), dbt.type_timestamp()) }}
-            when length({{ text }}) = 10 then {{ dbt_segments.try_cast(dbt.concat([text, "' 00:00:00'"]), dbt.type_timestamp()) }}
+            when length({{ text }}) = 19 and {{ has_seconds }} then {{ dbt_segments.try_cast(
+                dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 8)']),
+                dbt.type_timestamp()) }}
+            when length({{ text }}) = 16 and {{ has_time }} then {{ dbt_segments.try_cast(
+                dbt.concat(['substring(' ~ text ~ ', 1, 10)', "' '", 'substring(' ~ text ~ ', 12, 5)', "':00'"]),
+                dbt.type_timestamp()) }}
+            when length({{ text }}) = 10 then {{ dbt_segments.try_cast(
+                dbt.concat([text, "' 00:00:00'"]), dbt.type_timestamp()) }}
             else {{ dbt_segments.timestamp_from_parts(
             'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 6, 2)', 'substring(' ~ text ~ ', 9, 2)',
             "case when " ~ has_time ~ " then substring(" ~ text ~ ", 12, 2) else '0' end",
@@ -41,25 +46,35 @@
             'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)',
             'substring(' ~ text ~ ', 9, 2)', 'substring(' ~ text ~ ', 11, 2)', 'substring(' ~ text ~ ', 13, 2)') }}
         when 'epoch_seconds' then {{ dbt.dateadd('second', 'cast(' ~ text ~ ' as ' ~ dbt.type_bigint() ~ ')', epoch) }}
-        when 'epoch_milliseconds' then {{ dbt.dateadd('second', 'cast(floor(cast(' ~ text ~ ' as ' ~ dbt.type_bigint() ~ ') / 1000) as ' ~ dbt.type_bigint() ~ ')', epoch) }}
+        when 'epoch_milliseconds' then {{ dbt.dateadd(
+            'second',
+            'cast(floor(cast(' ~ text ~ ' as ' ~ dbt.type_bigint() ~ ') / 1000) as ' ~ dbt.type_bigint() ~ ')',
+            epoch) }}
         when 'day_month_year' then
             case
                 when {{ day_order }} then {{ dbt_segments.timestamp_from_parts(
-                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 2), dbt_segments.regex_group(text, dmy, 1),
-                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4), dbt_segments.regex_group(text, dmy, 7)),
+                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 2),
+                    dbt_segments.regex_group(text, dmy, 1),
+                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4),
+                                             dbt_segments.regex_group(text, dmy, 7)),
                     dbt_segments.regex_group(text, dmy, 5), dbt_segments.regex_group(text, dmy, 6)) }}
                 when not {{ day_order }} then {{ dbt_segments.timestamp_from_parts(
-                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 1), dbt_segments.regex_group(text, dmy, 2),
-                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4), dbt_segments.regex_group(text, dmy, 7)),
+                    dbt_segments.regex_group(text, dmy, 3), dbt_segments.regex_group(text, dmy, 1),
+                    dbt_segments.regex_group(text, dmy, 2),
+                    dbt_segments.hour_of_day(dbt_segments.regex_group(text, dmy, 4),
+                                             dbt_segments.regex_group(text, dmy, 7)),
                     dbt_segments.regex_group(text, dmy, 5), dbt_segments.regex_group(text, dmy, 6)) }}
             end
         when 'year_month_day' then {{ dbt_segments.timestamp_from_parts(
-            dbt_segments.regex_group(text, ymd, 1), dbt_segments.regex_group(text, ymd, 2), dbt_segments.regex_group(text, ymd, 3),
-            dbt_segments.regex_group(text, ymd, 4), dbt_segments.regex_group(text, ymd, 5), dbt_segments.regex_group(text, ymd, 6)) }}
+            dbt_segments.regex_group(text, ymd, 1), dbt_segments.regex_group(text, ymd, 2),
+            dbt_segments.regex_group(text, ymd, 3), dbt_segments.regex_group(text, ymd, 4),
+            dbt_segments.regex_group(text, ymd, 5), dbt_segments.regex_group(text, ymd, 6)) }}
     end
 {%- endmacro %}
 
 {#- The hour of the day from an hour text and an am/pm text ('' when the value has none). -#}
 {% macro hour_of_day(hour, am_pm) %}
-    {{ return("case when " ~ am_pm ~ " = '' then " ~ hour ~ " else cast(mod(" ~ dbt_segments.try_cast(hour, dbt.type_int()) ~ ", 12) + case when " ~ am_pm ~ " = 'pm' then 12 else 0 end as " ~ dbt.type_string() ~ ") end") }}
+    {{ return("case when " ~ am_pm ~ " = '' then " ~ hour
+        ~ " else cast(mod(" ~ dbt_segments.try_cast(hour, dbt.type_int()) ~ ", 12) + case when " ~ am_pm
+        ~ " = 'pm' then 12 else 0 end as " ~ dbt.type_string() ~ ") end") }}
 {% endmacro %}

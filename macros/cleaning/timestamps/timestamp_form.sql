@@ -13,11 +13,15 @@
         when {{ dbt_segments.regex_matches(text, forms.iso_8601.pattern) }} then 'iso_8601'
         -- eight digits are a date when they make one (20240131), else epoch seconds
         when {{ dbt_segments.regex_matches(text, forms.yyyymmdd.pattern) }}
-            and {{ dbt_segments.timestamp_from_parts('substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)') }} is not null
+            and {{ dbt_segments.timestamp_from_parts(
+                'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)') }}
+                is not null
             then 'yyyymmdd'
         when {{ dbt_segments.regex_matches(text, forms.yyyymmddhhmmss.pattern) }}
-            and {{ dbt_segments.timestamp_from_parts('substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)',
-                                                     'substring(' ~ text ~ ', 9, 2)', 'substring(' ~ text ~ ', 11, 2)', 'substring(' ~ text ~ ', 13, 2)') }} is not null
+            and {{ dbt_segments.timestamp_from_parts(
+                'substring(' ~ text ~ ', 1, 4)', 'substring(' ~ text ~ ', 5, 2)', 'substring(' ~ text ~ ', 7, 2)',
+                'substring(' ~ text ~ ', 9, 2)', 'substring(' ~ text ~ ', 11, 2)', 'substring(' ~ text ~ ', 13, 2)') }}
+                is not null
             then 'yyyymmddhhmmss'
         when {{ dbt_segments.regex_matches(text, forms.epoch_seconds.pattern) }} then 'epoch_seconds'
         when {{ dbt_segments.regex_matches(text, forms.epoch_milliseconds.pattern) }} then 'epoch_milliseconds'

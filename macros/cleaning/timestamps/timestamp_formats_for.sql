@@ -8,16 +8,21 @@
 {% macro timestamp_formats_for(source_name) %}
     {%- set value = var('timestamp_formats', none) -%}
     {%- if value is mapping -%}
-        {%- set unknown = value.keys() | reject('in', ['customers', 'transactions', 'events', 'support_tickets']) | list -%}
+        {%- set unknown = value.keys()
+            | reject('in', ['customers', 'transactions', 'events', 'support_tickets']) | list -%}
         {%- if unknown -%}
-            {{ exceptions.raise_compiler_error("timestamp_formats names " ~ unknown ~ ", which are not raw sources: give a list for every source, or a mapping from customers, transactions, events or support_tickets to a list.") }}
+            {{ exceptions.raise_compiler_error(
+                "timestamp_formats names " ~ unknown ~ ", which are not raw sources: give a list for every source,"
+                ~ " or a mapping from customers, transactions, events or support_tickets to a list.") }}
         {%- endif -%}
         {%- set value = value.get(source_name) -%}
     {%- endif -%}
     {%- if value is none -%}{{ return([]) }}{%- endif -%}
     {%- if value is string -%}{%- set value = [value] -%}{%- endif -%}
     {%- if value is not iterable or value is mapping -%}
-        {{ exceptions.raise_compiler_error("timestamp_formats is " ~ dbt_segments.shown(value) ~ ": give a list of strptime formats, e.g. ['%d/%m/%Y %H:%M'].") }}
+        {{ exceptions.raise_compiler_error(
+            "timestamp_formats is " ~ dbt_segments.shown(value)
+            ~ ": give a list of strptime formats, e.g. ['%d/%m/%Y %H:%M'].") }}
     {%- endif -%}
     {%- set compiled = [] -%}
     {%- for format in value -%}{%- do compiled.append(dbt_segments.compile_timestamp_format(format)) -%}{%- endfor -%}
@@ -37,7 +42,9 @@
         'p': ('(am|pm)', 'am_pm'), 'z': ('(z|[+-][0-9]{2}(?::?[0-9]{2})?)', 'zone'), 'Z': ('(utc|gmt|z)', 'zone'),
     } -%}
     {%- if format is not string or format | trim == '' or modules.re.search('[][\'"`^\\\\\\x00-\\x1f\\x7f]', format) -%}
-        {{ exceptions.raise_compiler_error("timestamp_formats holds " ~ dbt_segments.shown(format) ~ ", which is not a format this package reads: give strptime formats such as '%d/%m/%Y %H:%M' (no quotes, brackets, ^ or backslashes).") }}
+        {{ exceptions.raise_compiler_error(
+            "timestamp_formats holds " ~ dbt_segments.shown(format) ~ ", which is not a format this package reads:"
+            ~ " give strptime formats such as '%d/%m/%Y %H:%M' (no quotes, brackets, ^ or backslashes).") }}
     {%- endif -%}
     {%- set pattern = ['^'] -%}
     {%- set roles = {} -%}
@@ -48,11 +55,14 @@
             {%- if character == '%' -%}
                 {%- do pattern.append('[%]') -%}
             {%- elif character not in directives -%}
-                {{ exceptions.raise_compiler_error("timestamp_formats: '" ~ format ~ "' uses %" ~ character ~ ", which this package does not read: use %Y %y %m %d %H %I %M %S %f %p %z %Z %b %B (or %% for a percent sign).") }}
+                {{ exceptions.raise_compiler_error(
+                    "timestamp_formats: '" ~ format ~ "' uses %" ~ character ~ ", which this package does not read:"
+                    ~ " use %Y %y %m %d %H %I %M %S %f %p %z %Z %b %B (or %% for a percent sign).") }}
             {%- else -%}
                 {%- set regex, role = directives[character] -%}
                 {%- if role in roles -%}
-                    {{ exceptions.raise_compiler_error("timestamp_formats: '" ~ format ~ "' gives the " ~ role ~ " twice: give each part once.") }}
+                    {{ exceptions.raise_compiler_error(
+                        "timestamp_formats: '" ~ format ~ "' gives the " ~ role ~ " twice: give each part once.") }}
                 {%- endif -%}
                 {%- do roles.update({role: roles | length + 1}) -%}
                 {%- do pattern.append(regex) -%}
@@ -66,10 +76,13 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if state.directive -%}
-        {{ exceptions.raise_compiler_error("timestamp_formats: '" ~ format ~ "' ends with a lone %: write %% for a percent sign.") }}
+        {{ exceptions.raise_compiler_error(
+            "timestamp_formats: '" ~ format ~ "' ends with a lone %: write %% for a percent sign.") }}
     {%- endif -%}
     {%- if not ('year' in roles or 'year_2_digits' in roles) or not ('month' in roles or 'month_name' in roles) -%}
-        {{ exceptions.raise_compiler_error("timestamp_formats: '" ~ format ~ "' has no year (%Y, %y) or no month (%m, %b, %B): a timestamp needs both.") }}
+        {{ exceptions.raise_compiler_error(
+            "timestamp_formats: '" ~ format
+            ~ "' has no year (%Y, %y) or no month (%m, %b, %B): a timestamp needs both.") }}
     {%- endif -%}
     {%- do pattern.append('$') -%}
     {{ return({'label': format, 'pattern': pattern | join(''), 'roles': roles}) }}

@@ -9,15 +9,18 @@
         {%- set year = group.year -%}
     {%- else -%}
         {#- two-digit years as Python's strptime reads them: 69-99 are 19xx, 00-68 are 20xx -#}
-        {%- set year = "cast(case when " ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " >= 69 then 1900 else 2000 end + "
-                       ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int()) ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- set year = "cast(case when " ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int())
+                       ~ " >= 69 then 1900 else 2000 end + "
+                       ~ dbt_segments.try_cast(group.year_2_digits, dbt.type_int())
+                       ~ " as " ~ dbt.type_string() ~ ")" -%}
     {%- endif -%}
     {%- if 'month' in group -%}
         {%- set month = group.month -%}
     {%- else -%}
         {%- set month_cases = [] -%}
         {%- for name in ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] -%}
-            {%- do month_cases.append("when substring(" ~ group.month_name ~ ", 1, 3) = '" ~ name ~ "' then '" ~ loop.index ~ "'") -%}
+            {%- do month_cases.append(
+                "when substring(" ~ group.month_name ~ ", 1, 3) = '" ~ name ~ "' then '" ~ loop.index ~ "'") -%}
         {%- endfor -%}
         {%- set month = "case " ~ month_cases | join(' ') ~ " end" -%}
     {%- endif -%}

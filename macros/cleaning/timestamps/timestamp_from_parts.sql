@@ -9,12 +9,16 @@
         {%- if separator -%}{%- do pieces.append(separator) -%}{%- endif -%}
     {%- endfor -%}
     {%- if fraction -%}
-        {%- do pieces.append("case when " ~ fraction ~ " <> '' then " ~ dbt.concat(["'.'", "substring(" ~ fraction ~ ", 1, 6)"]) ~ " else '' end") -%}
+        {%- do pieces.append("case when " ~ fraction ~ " <> '' then "
+            ~ dbt.concat(["'.'", "substring(" ~ fraction ~ ", 1, 6)"]) ~ " else '' end") -%}
     {%- endif -%}
     {%- set parsed = dbt_segments.try_cast(dbt.concat(pieces), dbt.type_timestamp()) -%}
     {%- if not zone -%}{{ return(parsed) }}{%- endif -%}
     {%- set offset_minutes = "(case when substring(" ~ zone ~ ", 1, 1) = '-' then 1 else -1 end) * ("
-        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", 2, 2)", dbt.type_int()) ~ " * 60 + case when length(" ~ zone ~ ") >= 5 then "
-        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", length(" ~ zone ~ ") - 1, 2)", dbt.type_int()) ~ " else 0 end)" -%}
-    {{ return("case when " ~ zone ~ " in ('', 'z', 'utc', 'gmt') then " ~ parsed ~ " else " ~ dbt.dateadd('minute', offset_minutes, parsed) ~ " end") }}
+        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", 2, 2)", dbt.type_int())
+        ~ " * 60 + case when length(" ~ zone ~ ") >= 5 then "
+        ~ dbt_segments.try_cast("substring(" ~ zone ~ ", length(" ~ zone ~ ") - 1, 2)", dbt.type_int())
+        ~ " else 0 end)" -%}
+    {{ return("case when " ~ zone ~ " in ('', 'z', 'utc', 'gmt') then " ~ parsed
+        ~ " else " ~ dbt.dateadd('minute', offset_minutes, parsed) ~ " end") }}
 {% endmacro %}

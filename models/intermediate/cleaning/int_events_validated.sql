@@ -9,8 +9,10 @@
       negative_duration,
       duplicate_event_id (a second, different event with the same id; the earliest is kept).
     Repair: a missing duration is 0 seconds. -#}
-{%- set raw_columns = ['event_id', 'customer_id', 'occurred_at_text', 'event_type', 'duration_seconds_text', 'other_columns'] -%}
-{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', 'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
+{%- set raw_columns = ['event_id', 'customer_id', 'occurred_at_text', 'event_type', 'duration_seconds_text',
+                       'other_columns'] -%}
+{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', "
+    ~ "'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
 
 with events as (
 
@@ -54,8 +56,12 @@ parsed as (
     select
         timestamp_forms.*,
         customers.customer_id as known_customer_id,
-        {{ dbt_segments.parse_timestamp_text('timestamp_forms.occurred_at_clean', 'timestamp_forms.occurred_at_form', 'day_month_order.day_first', 'events') }} as occurred_at,
-        {{ dbt_segments.timestamp_format_label('timestamp_forms.occurred_at_clean', 'timestamp_forms.occurred_at_form', 'day_month_order.day_first', 'events') }} as occurred_at_format,
+        {{ dbt_segments.parse_timestamp_text(
+            'timestamp_forms.occurred_at_clean', 'timestamp_forms.occurred_at_form', 'day_month_order.day_first',
+            'events') }} as occurred_at,
+        {{ dbt_segments.timestamp_format_label(
+            'timestamp_forms.occurred_at_clean', 'timestamp_forms.occurred_at_form', 'day_month_order.day_first',
+            'events') }} as occurred_at_format,
         lower({{ dbt_segments.clean_text('timestamp_forms.event_type') }}) as clean_event_type,
         {{ dbt_segments.exact_copy_number(raw_columns, 'timestamp_forms') }} as copy_number
     from timestamp_forms
@@ -125,10 +131,13 @@ final as (
             when rejection_reason in ('missing_customer_id', 'unknown_customer_id') then customer_id
             when rejection_reason in {{ timestamp_reasons }} then occurred_at_text
             when rejection_reason = 'unknown_event_type' then event_type
-            when rejection_reason in ('unparseable_number', 'non_finite_number', 'negative_duration') then duration_seconds_text
+            when rejection_reason in ('unparseable_number', 'non_finite_number', 'negative_duration')
+                then duration_seconds_text
             when rejection_reason in ('exact_duplicate', 'duplicate_event_id') then event_id
         end as rejected_value,
-        case when rejection_reason in {{ timestamp_reasons }} then cast(occurred_at as {{ dbt.type_string() }}) end as rejected_value_read_as,
+        case
+            when rejection_reason in {{ timestamp_reasons }} then cast(occurred_at as {{ dbt.type_string() }})
+        end as rejected_value_read_as,
         -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
         case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 

@@ -3,7 +3,8 @@
     (customer_table var) is the only source when it replaces the order lines. -#}
 {%- set sources = [
     ('customers', 'int_customers_validated', 'customer_id'),
-    ('transactions', 'int_transactions_validated', dbt.concat(['order_id', "'#'", 'cast(line_number as ' ~ dbt.type_string() ~ ')'])),
+    ('transactions', 'int_transactions_validated',
+     dbt.concat(['order_id', "'#'", 'cast(line_number as ' ~ dbt.type_string() ~ ')'])),
     ('events', 'int_events_validated', 'event_id'),
     ('support_tickets', 'int_support_tickets_validated', 'ticket_id'),
 ] if var('customer_table', none) is none else [

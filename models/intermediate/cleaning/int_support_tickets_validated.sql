@@ -7,7 +7,8 @@
       unknown_ticket_type (not question, complaint, billing or technical),
       duplicate_ticket_id (a second, different ticket with the same id; the earliest is kept). -#}
 {%- set raw_columns = ['ticket_id', 'customer_id', 'created_at_text', 'ticket_type', 'other_columns'] -%}
-{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', 'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
+{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', "
+    ~ "'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
 
 with tickets as (
 
@@ -51,8 +52,12 @@ parsed as (
     select
         timestamp_forms.*,
         customers.customer_id as known_customer_id,
-        {{ dbt_segments.parse_timestamp_text('timestamp_forms.created_at_clean', 'timestamp_forms.created_at_form', 'day_month_order.day_first', 'support_tickets') }} as created_at,
-        {{ dbt_segments.timestamp_format_label('timestamp_forms.created_at_clean', 'timestamp_forms.created_at_form', 'day_month_order.day_first', 'support_tickets') }} as created_at_format,
+        {{ dbt_segments.parse_timestamp_text(
+            'timestamp_forms.created_at_clean', 'timestamp_forms.created_at_form', 'day_month_order.day_first',
+            'support_tickets') }} as created_at,
+        {{ dbt_segments.timestamp_format_label(
+            'timestamp_forms.created_at_clean', 'timestamp_forms.created_at_form', 'day_month_order.day_first',
+            'support_tickets') }} as created_at_format,
         lower({{ dbt_segments.clean_text('timestamp_forms.ticket_type') }}) as clean_ticket_type,
         {{ dbt_segments.exact_copy_number(raw_columns, 'timestamp_forms') }} as copy_number
     from timestamp_forms
@@ -121,7 +126,9 @@ final as (
             when rejection_reason = 'unknown_ticket_type' then ticket_type
             when rejection_reason in ('exact_duplicate', 'duplicate_ticket_id') then ticket_id
         end as rejected_value,
-        case when rejection_reason in {{ timestamp_reasons }} then cast(created_at as {{ dbt.type_string() }}) end as rejected_value_read_as,
+        case
+            when rejection_reason in {{ timestamp_reasons }} then cast(created_at as {{ dbt.type_string() }})
+        end as rejected_value_read_as,
         -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
         case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 

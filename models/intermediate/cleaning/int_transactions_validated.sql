@@ -33,7 +33,8 @@
 {%- set raw_columns = ['order_id', 'line_number', 'customer_id', 'ordered_at_text', 'product_category_raw',
                        'product_code', 'quantity_text', 'unit_price_text', 'line_amount_text',
                        'discount_amount_text', 'channel', 'status', 'other_columns'] -%}
-{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', 'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
+{%- set timestamp_reasons = "('ambiguous_day_month_order', 'unparseable_timestamp', "
+    ~ "'timestamp_before_earliest_valid_date', 'timestamp_in_future')" -%}
 
 with transactions as (
 
@@ -98,15 +99,20 @@ parsed as (
     select
         timestamp_forms.*,
         customers.customer_id as known_customer_id,
-        {{ dbt_segments.parse_timestamp_text('timestamp_forms.ordered_at_clean', 'timestamp_forms.ordered_at_form', 'day_month_order.day_first', 'transactions') }} as ordered_at,
-        {{ dbt_segments.timestamp_format_label('timestamp_forms.ordered_at_clean', 'timestamp_forms.ordered_at_form', 'day_month_order.day_first', 'transactions') }} as ordered_at_format,
+        {{ dbt_segments.parse_timestamp_text(
+            'timestamp_forms.ordered_at_clean', 'timestamp_forms.ordered_at_form', 'day_month_order.day_first',
+            'transactions') }} as ordered_at,
+        {{ dbt_segments.timestamp_format_label(
+            'timestamp_forms.ordered_at_clean', 'timestamp_forms.ordered_at_form', 'day_month_order.day_first',
+            'transactions') }} as ordered_at_format,
         lower({{ dbt_segments.clean_text('timestamp_forms.status') }}) as clean_status,
         provided.has_status,
         coalesce(timestamp_forms.quantity, case when not provided.has_quantity then 1 end) as line_quantity,
         {{ dbt_segments.has_cancellation_prefix('timestamp_forms.order_id') }} as is_cancellation,
         {{ dbt_segments.is_non_product_code('timestamp_forms.product_code') }} as is_non_product_line,
         coalesce(category_map.product_category, 'other') as product_category,
-        timestamp_forms.product_category_raw is not null and category_map.product_category is null as is_unmapped_category
+        timestamp_forms.product_category_raw is not null
+        and category_map.product_category is null as is_unmapped_category
     from timestamp_forms
     cross join provided
     cross join day_month_order
@@ -153,15 +159,18 @@ flagged as (
                     or (line_amount is null and line_amount_text is not null)
                     or (discount_amount is null and discount_amount_text is not null)
                     then 'unparseable_number'
-                when {{ dbt_segments.is_non_finite('unit_price_text') }} or {{ dbt_segments.is_non_finite('line_amount_text') }}
+                when {{ dbt_segments.is_non_finite('unit_price_text') }}
+                    or {{ dbt_segments.is_non_finite('line_amount_text') }}
                     or {{ dbt_segments.is_non_finite('discount_amount_text') }}
                     then 'non_finite_number'
                 when line_quantity is null or line_quantity = 0 or (line_quantity < 0 and line_status <> 'returned')
                     then 'non_positive_quantity'
                 when line_unit_price is null or line_unit_price <= 0 then 'non_positive_price'
-                when abs(line_quantity) > {{ var('max_quantity_per_line') }} or line_unit_price > {{ var('max_unit_price') }}
+                when abs(line_quantity) > {{ var('max_quantity_per_line') }}
+                    or line_unit_price > {{ var('max_unit_price') }}
                     then 'implausible_amount'
-                when discount_amount < 0 or discount_amount > abs(line_quantity) * line_unit_price then 'invalid_discount'
+                when discount_amount < 0 or discount_amount > abs(line_quantity) * line_unit_price
+                    then 'invalid_discount'
             end
         ) as row_rejection_reason
     from classified
@@ -251,18 +260,23 @@ final as (
             when rejection_reason in ('unparseable_number', 'non_finite_number') then
                 case
                     when (quantity is null and quantity_text is not null) then quantity_text
-                    when (unit_price is null and unit_price_text is not null) or {{ dbt_segments.is_non_finite('unit_price_text') }} then unit_price_text
-                    when (line_amount is null and line_amount_text is not null) or {{ dbt_segments.is_non_finite('line_amount_text') }} then line_amount_text
+                    when (unit_price is null and unit_price_text is not null)
+                        or {{ dbt_segments.is_non_finite('unit_price_text') }} then unit_price_text
+                    when (line_amount is null and line_amount_text is not null)
+                        or {{ dbt_segments.is_non_finite('line_amount_text') }} then line_amount_text
                     else discount_amount_text
                 end
             when rejection_reason = 'non_positive_quantity' then coalesce(quantity_text, 'null')
             when rejection_reason = 'non_positive_price' then coalesce(unit_price_text, line_amount_text, 'null')
             when rejection_reason = 'implausible_amount' then
-                {{ dbt.concat(["coalesce(quantity_text, '1')", "' x '", "cast(line_unit_price as " ~ dbt.type_string() ~ ")"]) }}
+                {{ dbt.concat(["coalesce(quantity_text, '1')", "' x '",
+                               "cast(line_unit_price as " ~ dbt.type_string() ~ ")"]) }}
             when rejection_reason = 'invalid_discount' then discount_amount_text
             when rejection_reason in ('exact_duplicate', 'duplicate_order_line') then order_key
         end as rejected_value,
-        case when rejection_reason in {{ timestamp_reasons }} then cast(ordered_at as {{ dbt.type_string() }}) end as rejected_value_read_as,
+        case
+            when rejection_reason in {{ timestamp_reasons }} then cast(ordered_at as {{ dbt.type_string() }})
+        end as rejected_value_read_as,
         -- only a rejected row needs its raw text, and building it for every row costs as much as the checks
         case when rejection_reason is not null then {{ dbt_segments.record_as_text(raw_columns) }} end as raw_record
 

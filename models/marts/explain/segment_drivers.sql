@@ -52,7 +52,8 @@ ranked as (
             order by abs(effects.effect_size) desc, effects.feature_position
         ) as effect_rank,
         case
-            when effects.effect_size >= 0 then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'effects.feature']) }})
+            when effects.effect_size >= 0
+                then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'effects.feature']) }})
             else coalesce(feature_dictionary.low_label, {{ dbt.concat(["'low '", 'effects.feature']) }})
         end as feature_phrase
     from effects

@@ -2,6 +2,8 @@
     on-run-start hook, like validate_settings), with one message naming the var and the fix. -#}
 {% macro validate_history_settings() %}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
+    {#- each setting of the settings schema's group 'history' (type, bounds: settings_schema) -#}
+    {%- do dbt_segments.check_setting_group('history') -%}
     {%- for name in ['history_observed_at', 'transitions_from_at', 'transitions_to_at', 'export_last_synced_at'] -%}
         {%- do dbt_segments.timestamp_var(name) -%}
     {%- endfor -%}
@@ -9,10 +11,6 @@
     {%- set to_at = dbt_segments.timestamp_var('transitions_to_at') -%}
     {%- if from_at is not none and to_at is not none and from_at >= to_at -%}
         {{ exceptions.raise_compiler_error("transitions_from_at (" ~ from_at ~ ") is not before transitions_to_at (" ~ to_at ~ "): set the earlier time in transitions_from_at, or set both to null for the last two scoring runs.") }}
-    {%- endif -%}
-    {%- set min_size = dbt_segments.whole_number(var('export_min_segment_size')) -%}
-    {%- if min_size is none or min_size < 1 -%}
-        {{ exceptions.raise_compiler_error("export_min_segment_size is " ~ dbt_segments.shown(var('export_min_segment_size')) ~ ": set it to a whole number of customers >= 1 (segments smaller than it are not named in segment_export).") }}
     {%- endif -%}
     {#- the salt is checked where it is used; this only makes a bad one fail before anything runs -#}
     {%- do dbt_segments.email_sha256('email', env_var('SEGMENT_EXPORT_EMAIL_SALT', '')) -%}
