@@ -296,18 +296,19 @@ applicable_names as (
 
 final as (
 
+    -- cast to the types of the contract (_segments__models.yml), alike on every engine
     select
-        generated.model_version,
+        cast(generated.model_version as {{ dbt.type_string() }}) as model_version,
         cast(generated.segment_id as {{ dbt.type_int() }}) as segment_id,
-        generated.segment_origin_version,
-        generated.generated_name,
-        coalesce(applicable_names.segment_name, generated.generated_name) as segment_name,
-        coalesce(applicable_names.segment_description, generated.generated_description) as segment_description,
-        coalesce(applicable_names.recommended_action, playbook_matches.recommended_action) as recommended_action,
-        coalesce(applicable_names.channel, playbook_matches.channel) as channel,
-        coalesce(applicable_names.kpi, playbook_matches.kpi) as kpi,
-        case when applicable_names.segment_name is not null then 'seed' else 'generated' end as name_source,
-        generated.training_customers
+        cast(generated.segment_origin_version as {{ dbt.type_string() }}) as segment_origin_version,
+        cast(generated.generated_name as {{ dbt.type_string() }}) as generated_name,
+        cast(coalesce(applicable_names.segment_name, generated.generated_name) as {{ dbt.type_string() }}) as segment_name,
+        cast(coalesce(applicable_names.segment_description, generated.generated_description) as {{ dbt.type_string() }}) as segment_description,
+        cast(coalesce(applicable_names.recommended_action, playbook_matches.recommended_action) as {{ dbt.type_string() }}) as recommended_action,
+        cast(coalesce(applicable_names.channel, playbook_matches.channel) as {{ dbt.type_string() }}) as channel,
+        cast(coalesce(applicable_names.kpi, playbook_matches.kpi) as {{ dbt.type_string() }}) as kpi,
+        cast(case when applicable_names.segment_name is not null then 'seed' else 'generated' end as {{ dbt.type_string() }}) as name_source,
+        cast(generated.training_customers as {{ dbt.type_bigint() }}) as training_customers
     from generated
     left join applicable_names
         on generated.segment_id = applicable_names.segment_id
