@@ -9,5 +9,5 @@ bash scripts/setup.sh
 bash scripts/install_system_packages.sh
 bash scripts/lint.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
-# two workers, one per core; tests that share a build run on one of them (tests/python/conftest.py)
+# two workers, one per core; tests that share a build run on one of them (tests/integration/conftest.py)
 .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -103,7 +103,7 @@ def _double(value: float) -> str:
 
 def scoring_sql_postgres(model: FittedModel, source_table: str, id_column: str) -> str:
     """The statement in PostgreSQL syntax: the query assign_segment compiles to, clause for clause
-    (tests/python/test_export_scoring_sql.py parses both and compares them)."""
+    (tests/integration/test_export_scoring_sql.py parses both and compares them)."""
     if not IDENTIFIER.match(id_column):
         raise ExportError(f"--id-column {id_column!r} is not a plain lower-case column name.")
     ids = sorted(model.centroids)

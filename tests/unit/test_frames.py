@@ -6,6 +6,8 @@ import pytest
 
 from python_udfs.frames import read_existing, sibling_relation
 
+pytestmark = pytest.mark.unit
+
 
 class This:
     """What dbt hands a Python model as dbt.this."""

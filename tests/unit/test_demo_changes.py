@@ -8,6 +8,8 @@ import pytest
 from python_udfs.demo import data as demo_data
 from python_udfs.demo.changes import evolve
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def day_one(tmp_path_factory):

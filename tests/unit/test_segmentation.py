@@ -22,6 +22,8 @@ from python_udfs.segmentation import (
     standardize,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def blobs(n_per_blob=60, seed=0):
     """Three well separated groups in two features, plus a text column."""

@@ -1,6 +1,6 @@
 """A customer table instead of order lines (customer_table var), on a generated CRM export.
 
-The export (tests/python/customer_table_data.py) holds 300 clean customers in three planted groups and
+The export (tests/integration/customer_table_data.py) holds 300 clean customers in three planted groups and
 one extra row per cleaning rule; the expected counts below follow from those rules:
 - every planted row is quarantined with its reason; the 300 clean customers are kept;
 - every kept customer is in customer_features and scored exactly once, with a named segment;

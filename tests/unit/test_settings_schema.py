@@ -7,6 +7,8 @@ import pytest
 
 from python_udfs.settings_schema import MACRO_PATH, RULES, SCHEMA, SettingsError, check_setting, settings_macro
 
+pytestmark = pytest.mark.unit
+
 
 def rendered_macros() -> dict:
     """settings_schema() and settings_rules() as Jinja evaluates the committed macro file."""

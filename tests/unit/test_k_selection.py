@@ -23,6 +23,8 @@ from python_udfs.k_selection import (
 from python_udfs.segmentation import SegmentationConfigError, nearest_centroid
 from python_udfs.stability import best_match_jaccard, bootstrap_stability, verdict
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def four_blobs() -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,8 @@ from python_udfs.registry import (
     version_in_force,
 )
 
+pytestmark = pytest.mark.unit
+
 FEATURES = ["spend", "visits"]
 
 

@@ -9,6 +9,8 @@ from python_udfs.model_settings import model_settings
 from python_udfs.registry import RegistryError
 from python_udfs.settings_schema import SettingsError
 
+pytestmark = pytest.mark.unit
+
 # what dbt hands segment_centroids' code as dbt.config.get("settings") on the demo's defaults
 CONFIG = {"retrain": True, "model_version": None, "n_segments": "auto", "segment_k_range": [3, 10],
           "random_state": 42, "kmeans_n_init": 10, "segment_match_max_distance": 1.0,

@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo data and one full `dbt build` of it into a throw-away DuckDB file."""
+"""Shared fixtures of the integration tests: the demo and the other data sets, each built once with a real
+`dbt build` into a throw-away DuckDB file, and how the suite spreads over two pytest-xdist workers."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ def xdist_group(item) -> str:
 
 
 def pytest_collection_modifyitems(items):
+    for item in items:
+        if "integration" in item.path.parts and item.path.parent.name == "integration":
+            item.add_marker(pytest.mark.integration)
     rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files keep their order
     for item in items:
@@ -132,7 +136,7 @@ def demo_build(tmp_path_factory) -> Build:
     return new_build(build_once_for_all_workers(tmp_path_factory, "demo", make))
 
 
-# the bad-input corpus (tests/python/bad_input_corpus.py) built once, shared by the corpus,
+# the bad-input corpus (tests/integration/bad_input_corpus.py) built once, shared by the corpus,
 # settings, determinism and reader tests
 CORPUS_VARS = {
     # a dozen hand-made customers test cleaning and settings, not whether their segments are stable
@@ -174,7 +178,7 @@ def retail_export_build(tmp_path_factory) -> Build:
 
 
 # --------------------------------------------------------------- a customer table instead of order lines
-# tests/python/customer_table_data.py: a CRM export with planted defects, built once per mapping
+# tests/integration/customer_table_data.py: a CRM export with planted defects, built once per mapping
 @pytest.fixture(scope="session")
 def customer_table_build(tmp_path_factory):
     """The full mapping (RFM columns, signup date, e-mail, derived features) built end to end:

@@ -11,7 +11,10 @@ import datetime
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.unit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_DOC = PROJECT_ROOT / "docs" / "settings.md"

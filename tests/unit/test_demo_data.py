@@ -13,6 +13,8 @@ from sklearn.preprocessing import StandardScaler
 
 from python_udfs.demo import data as dd
 
+pytestmark = pytest.mark.unit
+
 N = 2000
 SEED = 7
 FILES = ("customers", "transactions", "events", "support_tickets")
