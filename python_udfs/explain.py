@@ -248,8 +248,10 @@ def threshold_tree_sequence(scaled: np.ndarray, labels: np.ndarray, centroids: n
         lower, upper = leaf["bounds"].get(position, (None, None))
         goes_left = scaled[leaf["rows"], position] <= threshold
         for rows, bounds in (
-            (leaf["rows"][goes_left], {**leaf["bounds"], position: (lower, threshold if upper is None else min(upper, threshold))}),
-            (leaf["rows"][~goes_left], {**leaf["bounds"], position: (threshold if lower is None else max(lower, threshold), upper)}),
+            (leaf["rows"][goes_left],
+             {**leaf["bounds"], position: (lower, threshold if upper is None else min(upper, threshold))}),
+            (leaf["rows"][~goes_left],
+             {**leaf["bounds"], position: (threshold if lower is None else max(lower, threshold), upper)}),
         ):
             cost, centre = _leaf_cost(scaled[rows], centroids)
             leaves.insert(index, {"bounds": bounds, "rows": rows, "cost": cost, "centre": centre})

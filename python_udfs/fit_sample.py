@@ -42,7 +42,8 @@ MAX_STRATA = 1000  # a CASE per stratum is compiled into the SQL; more strata th
 
 @dataclass(frozen=True)
 class SampleSettings:
-    """The vars of the fit sample, checked against the settings schema (as validate_settings checks them before any model)."""
+    """The vars of the fit sample, checked against the settings schema (as validate_settings checks them
+    before any model)."""
 
     threshold: int
     size: int
@@ -58,7 +59,8 @@ class SampleSettings:
 
         threshold, size = check("fit_sample_threshold", threshold), check("fit_sample_size", size)
         if size > threshold:
-            raise SegmentationConfigError(rule_message("fit_sample_size_above_threshold", size=size, threshold=threshold))
+            raise SegmentationConfigError(
+                rule_message("fit_sample_size_above_threshold", size=size, threshold=threshold))
         strata = check("fit_sample_strata", strata)
         return cls(threshold=threshold, size=size, strata=None if strata is None else strata.lower(),
                    random_state=check("random_state", random_state))
@@ -97,8 +99,10 @@ def _as_relation(data):
 
 
 def _population_table(relation) -> ibis.Table:
-    """An unbound ibis table with the columns and types of `relation`: ibis compiles the query, the warehouse runs it."""
-    return ibis.table({str(name): DuckDBType.from_string(str(dtype)) for name, dtype in zip(relation.columns, relation.types)},
+    """An unbound ibis table with the columns and types of `relation`: ibis compiles the query, the warehouse
+    runs it."""
+    return ibis.table({str(name): DuckDBType.from_string(str(dtype))
+                       for name, dtype in zip(relation.columns, relation.types)},
                       name=POPULATION)
 
 

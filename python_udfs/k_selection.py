@@ -259,7 +259,8 @@ def select_k(
         # a vote is 1 on its K; an abstention is 0, on the K it looked at (the elbow) or the range's first
         vote_reasons = {f"vote_{criterion}": why for criterion, (voted, why) in votes.items()
                         if k == (voted if voted is not None else (elbow if elbow in range_ks else range_ks[0]))}
-        values.update({metric: 0.0 if votes[metric.removeprefix("vote_")][0] is None else 1.0 for metric in vote_reasons})
+        values.update({metric: 0.0 if votes[metric.removeprefix("vote_")][0] is None else 1.0
+                       for metric in vote_reasons})
         for metric in (*METRICS, *VOTE_METRICS):
             if metric not in values or np.isnan(values[metric]):
                 continue
@@ -345,7 +346,8 @@ def consensus(ks: list[int], evidence: dict[str, dict[int, float]], elbow: int |
     tally = "; ".join(
         f"K = {k}: {len(voters)} ({', '.join(CRITERION_NAMES[criterion] for criterion in voters)})"
         for k, voters in sorted(counts.items(), key=lambda item: (-len(item[1]), item[0])) if voters)
-    text = f"Consensus of {len(CRITERIA)} criteria over K = {ks[0]}..{ks[-1]} chooses K = {chosen}. Votes: {tally}.{tie_text}"
+    text = (f"Consensus of {len(CRITERIA)} criteria over K = {ks[0]}..{ks[-1]} chooses K = {chosen}. "
+            f"Votes: {tally}.{tie_text}")
     abstained = [CRITERION_NAMES[criterion] for criterion, (voted, _) in votes.items() if voted is None]
     if abstained:
         text += f" Abstained: {', '.join(abstained)}."

@@ -50,7 +50,8 @@ def check_features(frame: pd.DataFrame, features) -> list[str]:
     columns = {column.lower() for column in frame.columns}
     unknown = [name for name in lowered if name not in columns]
     if unknown:
-        raise SegmentationConfigError(rule_message("segment_features_unknown", features=unknown, columns=sorted(columns)))
+        raise SegmentationConfigError(
+            rule_message("segment_features_unknown", features=unknown, columns=sorted(columns)))
     features = lowered
     not_numeric = [name for name in features if not pd.api.types.is_numeric_dtype(frame[name])
                    or pd.api.types.is_bool_dtype(frame[name])]
@@ -80,7 +81,8 @@ def fitted_features(requested: list[str], screening: pd.DataFrame) -> list[str]:
         reasons = ", ".join(f"{row.feature} ({row.screening_reason})" for row in screening.itertuples())
         raise SegmentationConfigError(
             f"every feature of segment_features is left out of the fit: {reasons}. Add features that vary between "
-            "customers to the segment_features var, or raise near_constant_feature_share (1 keeps all but constant ones)."
+            "customers to the segment_features var, or raise near_constant_feature_share "
+            "(1 keeps all but constant ones)."
         )
     return features
 
@@ -338,7 +340,8 @@ def centroid_matrix(centroid_table_frame: pd.DataFrame, model_version: str | Non
         if len(versions) != 1:
             raise SegmentationConfigError(
                 f"the centroid table holds {len(versions)} model versions {sorted(map(str, versions))} where one "
-                "was expected: pass model_version, or rebuild segment_centroids (dbt build --select segment_centroids+)."
+                "was expected: pass model_version, or rebuild segment_centroids "
+                "(dbt build --select segment_centroids+)."
             )
     pivot = table.pivot(index="segment_id", columns="feature_position", values="centroid_scaled")
     pivot = pivot.sort_index().sort_index(axis=1)

@@ -8,10 +8,10 @@ Two readers check a value against this schema, with the same rules and the same 
 - the Python models and the package's functions, through check_setting below.
 
 A value comes as YAML gives it (a Python model's config renders vars to the same types): whole numbers,
-booleans and lists may also be written as text ("7", "true", "[3, 10]" or "3, 10"); other numbers may not. A message is a template:
-`{name}` is the setting, `{value}` the value as given (text in double quotes), or for a list whose items
-fail `pattern` or `choices`, the list of those items. RULES hold the messages of checks that involve two
-settings or the data, for the checks both sides make.
+booleans and lists may also be written as text ("7", "true", "[3, 10]" or "3, 10"); other numbers may not.
+A message is a template: `{name}` is the setting, `{value}` the value as given (text in double quotes), or
+for a list whose items fail `pattern` or `choices`, the list of those items. RULES hold the messages of
+checks that involve two settings or the data, for the checks both sides make.
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     _whole("n_segments", 2, "set it to a whole number of segments (at least 2) or to auto.", keywords=("auto",),
            bounds_message="n_segments is {value}: segmenting needs at least 2 segments; set n_segments >= 2 or auto."),
     Setting("segment_k_range", "list", items="whole_number", length=2, minimum=2, ascending=True,
-            message="segment_k_range is {value}: give two whole numbers [min, max] with 2 <= min <= max, e.g. [3, 10]."),
+            message="segment_k_range is {value}: give two whole numbers [min, max] with 2 <= min <= max, "
+                    "e.g. [3, 10]."),
     _whole("random_state", 0),
     _whole("kmeans_n_init", 1),
     _whole("silhouette_sample_size", 1),
@@ -323,16 +324,42 @@ def _jinja(value) -> str:
     raise TypeError(f"no Jinja literal for {value!r}")
 
 
+MACRO_LINE_LENGTH = 120
+
+
+def _jinja_text(text: str, first_room: int, indent: str) -> str:
+    """A Jinja string literal of text, cut at spaces into pieces joined by ~ on continuation lines at indent:
+    the first piece fits first_room columns, every line MACRO_LINE_LENGTH, and the pieces join to the same text."""
+    pieces, piece, room = [], "", first_room
+    for word in re.split(r"(?<= )", text):
+        if piece and len(_jinja(piece + word)) > room:
+            pieces.append(piece)
+            piece, room = "", MACRO_LINE_LENGTH - len(indent) - len("~ ,")
+        piece += word
+    pieces.append(piece)
+    return f"\n{indent}~ ".join(_jinja(piece) for piece in pieces)
+
+
+def _jinja_entry(key: str, value, indent: str) -> str:
+    """One `key: value` line of a Jinja dict at indent, a long string value continued on further lines."""
+    head = f"{indent}{_jinja(key)}: "
+    if not isinstance(value, str) or len(head + _jinja(value)) < MACRO_LINE_LENGTH:
+        return head + _jinja(value)
+    return head + _jinja_text(value, MACRO_LINE_LENGTH - len(head) - len(","), indent + "    ")
+
+
 def settings_macro() -> str:
-    """The text of macros/settings/settings_schema.sql: SETTINGS and RULES as Jinja dicts."""
+    """The text of macros/settings/settings_schema.sql: SETTINGS and RULES as Jinja dicts, one setting
+    field per line."""
     defaults = asdict(Setting("", "", ""))
     lines = []
     for setting in SETTINGS:
         fields = {key: value for key, value in asdict(setting).items()
                   if key in ("type", "group", "message") or value != defaults[key]}
-        lines.append(f"        {_jinja(setting.name)}: {{"
-                     + ", ".join(f"{_jinja(key)}: {_jinja(value)}" for key, value in fields.items()) + "}")
-    rules = [f"        {_jinja(rule)}: {_jinja(text)}" for rule, text in RULES.items()]
+        lines.append(f"        {_jinja(setting.name)}: {{\n"
+                     + ",\n".join(_jinja_entry(key, value, " " * 12) for key, value in fields.items())
+                     + "\n        }")
+    rules = [_jinja_entry(rule, text, " " * 8) for rule, text in RULES.items()]
     return (
         "{#- Written by `python -m python_udfs.settings_schema` from python_udfs/settings_schema.py, where each\n"
         "    setting is declared (type, bounds, choices, message): edit that file and rerun it; a test fails when\n"

@@ -12,7 +12,9 @@
         {%- for column in node.columns -%}{%- do columns.append(column | lower) -%}{%- endfor -%}
         {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
         {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) -%}{%- do columns.append(column.name | lower) -%}{%- endfor -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}
+                {%- do columns.append(column.name | lower) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(columns | unique | list) }}

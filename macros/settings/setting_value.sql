@@ -6,9 +6,12 @@
 {% macro setting_value(name) %}
     {%- set setting = dbt_segments.settings_schema()[name] -%}
     {%- set value = var(name) -%}
-    {%- set failure = dbt_segments.settings_message(setting.message, {'name': name, 'value': dbt_segments.shown(value)}) -%}
+    {%- set failure = dbt_segments.settings_message(
+        setting.message, {'name': name, 'value': dbt_segments.shown(value)}) -%}
     {%- if value is none and setting.get('nullable') -%}{{ return(none) }}{%- endif -%}
-    {%- if value is string and value | trim | lower in setting.get('keywords', []) -%}{{ return(value | trim | lower) }}{%- endif -%}
+    {%- if value is string and value | trim | lower in setting.get('keywords', []) -%}
+        {{ return(value | trim | lower) }}
+    {%- endif -%}
     {%- if setting.type == 'list' -%}
         {%- set items = dbt_segments.list_var(name) -%}
         {%- if setting.get('items') == 'whole_number' -%}
@@ -25,7 +28,8 @@
             {%- endif -%}
         {%- endfor -%}
         {%- if bad -%}
-            {{ exceptions.raise_compiler_error(dbt_segments.settings_message(setting.message, {'name': name, 'value': bad | string})) }}
+            {{ exceptions.raise_compiler_error(dbt_segments.settings_message(
+                setting.message, {'name': name, 'value': bad | string})) }}
         {%- endif -%}
         {%- if (setting.get('length') is not none and items | length != setting.length)
                 or (items and not dbt_segments.setting_in_bounds(setting, items | min))
@@ -40,16 +44,20 @@
     {%- elif setting.type == 'number' -%}
         {%- set typed = none if value is string or value is boolean or value is not number else value -%}
     {%- elif setting.type == 'boolean' -%}
-        {%- set typed = (value | trim | lower == 'true') if value is string and value | trim | lower in ['true', 'false']
+        {%- set typed = (value | trim | lower == 'true')
+                        if value is string and value | trim | lower in ['true', 'false']
                         else (value if value is boolean else none) -%}
     {%- elif setting.type == 'date' -%}
         {%- set typed = dbt_segments.date_var(name) -%}
     {%- elif setting.type == 'text' -%}
-        {%- set typed = value if value is string and (not setting.get('pattern') or modules.re.match(setting.pattern, value)) else none -%}
+        {%- set typed = value
+                        if value is string and (not setting.get('pattern') or modules.re.match(setting.pattern, value))
+                        else none -%}
     {%- endif -%}
     {%- if typed is none -%}{{ exceptions.raise_compiler_error(failure) }}{%- endif -%}
     {%- if setting.type in ['whole_number', 'number'] and not dbt_segments.setting_in_bounds(setting, typed) -%}
-        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(setting.get('bounds_message') or setting.message, {'name': name, 'value': dbt_segments.shown(value)})) }}
+        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(
+            setting.get('bounds_message') or setting.message, {'name': name, 'value': dbt_segments.shown(value)})) }}
     {%- endif -%}
     {{ return(typed) }}
 {% endmacro %}

@@ -7,15 +7,20 @@
     {%- set size = dbt_segments.setting_value('fit_sample_size') -%}
     {%- set threshold = dbt_segments.setting_value('fit_sample_threshold') -%}
     {%- if size > threshold -%}
-        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(rules.fit_sample_size_above_threshold, {'size': size, 'threshold': threshold})) }}
+        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(
+            rules.fit_sample_size_above_threshold, {'size': size, 'threshold': threshold})) }}
     {%- endif -%}
     {%- set n_segments = dbt_segments.setting_value('n_segments') -%}
-    {%- set largest_k = [0 if n_segments == 'auto' else n_segments, dbt_segments.setting_value('segment_k_range')[1]] | max -%}
+    {%- set largest_k = [0 if n_segments == 'auto' else n_segments,
+                         dbt_segments.setting_value('segment_k_range')[1]] | max -%}
     {%- if size <= largest_k -%}
-        {{ exceptions.raise_compiler_error("fit_sample_size is " ~ size ~ ", too small to fit " ~ largest_k ~ " segments (n_segments / segment_k_range): set fit_sample_size above " ~ largest_k ~ ", e.g. 200000.") }}
+        {{ exceptions.raise_compiler_error(
+            "fit_sample_size is " ~ size ~ ", too small to fit " ~ largest_k
+            ~ " segments (n_segments / segment_k_range): set fit_sample_size above " ~ largest_k ~ ", e.g. 200000.") }}
     {%- endif -%}
     {%- set strata = dbt_segments.setting_value('fit_sample_strata') -%}
     {%- if strata is not none and columns and strata | lower not in columns -%}
-        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(rules.fit_sample_strata_unknown, {'strata': strata, 'columns': columns | sort | join(', ')})) }}
+        {{ exceptions.raise_compiler_error(dbt_segments.settings_message(
+            rules.fit_sample_strata_unknown, {'strata': strata, 'columns': columns | sort | join(', ')})) }}
     {%- endif -%}
 {% endmacro %}

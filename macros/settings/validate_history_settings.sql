@@ -10,7 +10,9 @@
     {%- set from_at = dbt_segments.timestamp_var('transitions_from_at') -%}
     {%- set to_at = dbt_segments.timestamp_var('transitions_to_at') -%}
     {%- if from_at is not none and to_at is not none and from_at >= to_at -%}
-        {{ exceptions.raise_compiler_error("transitions_from_at (" ~ from_at ~ ") is not before transitions_to_at (" ~ to_at ~ "): set the earlier time in transitions_from_at, or set both to null for the last two scoring runs.") }}
+        {{ exceptions.raise_compiler_error(
+            "transitions_from_at (" ~ from_at ~ ") is not before transitions_to_at (" ~ to_at
+            ~ "): set the earlier time in transitions_from_at, or set both to null for the last two scoring runs.") }}
     {%- endif -%}
     {#- the salt is checked where it is used; this only makes a bad one fail before anything runs -#}
     {%- do dbt_segments.email_sha256('email', env_var('SEGMENT_EXPORT_EMAIL_SALT', '')) -%}

@@ -7,10 +7,15 @@
     {#- each setting of the settings schema's group 'monitoring' (type, bounds: settings_schema) -#}
     {%- do dbt_segments.check_setting_group('monitoring') -%}
     {%- if var('drift_psi_warn') > var('drift_psi_error') -%}
-        {{ exceptions.raise_compiler_error("drift_psi_warn (" ~ var('drift_psi_warn') ~ ") is above drift_psi_error (" ~ var('drift_psi_error') ~ "): the warning threshold must not exceed the error threshold; lower drift_psi_warn or raise drift_psi_error.") }}
+        {{ exceptions.raise_compiler_error(
+            "drift_psi_warn (" ~ var('drift_psi_warn') ~ ") is above drift_psi_error (" ~ var('drift_psi_error')
+            ~ "): the warning threshold must not exceed the error threshold; "
+            ~ "lower drift_psi_warn or raise drift_psi_error.") }}
     {%- endif -%}
     {%- if var('drift_psi_epsilon') >= 0.01 -%}
-        {{ exceptions.raise_compiler_error("drift_psi_epsilon is " ~ var('drift_psi_epsilon') ~ ": it stands in for an empty bin's share and must be far below a bin's share; set it below 0.01, e.g. 0.0001.") }}
+        {{ exceptions.raise_compiler_error(
+            "drift_psi_epsilon is " ~ var('drift_psi_epsilon') ~ ": it stands in for an empty bin's share "
+            ~ "and must be far below a bin's share; set it below 0.01, e.g. 0.0001.") }}
     {%- endif -%}
     {{ return('select 1') }}
 {% endmacro %}

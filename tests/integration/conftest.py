@@ -93,7 +93,8 @@ def dbt_command(build: Build, *args: str, extra_vars: dict | None = None) -> tup
     return command, env
 
 
-def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+def run_dbt(build: Build, *args: str, check: bool = True,
+            extra_vars: dict | None = None) -> subprocess.CompletedProcess:
     command, env = dbt_command(build, *args, extra_vars=extra_vars)
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:

@@ -35,7 +35,8 @@ def assert_generated_names_match_their_segments(build) -> pd.DataFrame:
     assert as_sets.is_unique, dictionary["generated_name"].tolist()
     assert dictionary["segment_name"].is_unique, dictionary["segment_name"].tolist()
     z, scaler, words = segment_profile(build)
-    grid = build.query("select rfm_label, avg(recency_score) as r, avg(frequency_score) as f from rfm_segment_map group by 1")
+    grid = build.query("select rfm_label, avg(recency_score) as r, avg(frequency_score) as f "
+                       "from rfm_segment_map group by 1")
     directions = {row.rfm_label: (np.sign(row.r - 3), np.sign(row.f - 3)) for row in grid.itertuples()}
     fitted = words[words["feature"].isin(scaler["feature"])]
     for row in dictionary.itertuples():

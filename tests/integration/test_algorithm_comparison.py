@@ -66,7 +66,8 @@ def test_on_clear_blobs_every_algorithm_agrees_with_kmeans_and_scores_match_skle
     # Ward is fitted on the sample only; recomputed here from scratch
     ward = AgglomerativeClustering(n_clusters=BLOB_K, linkage="ward").fit_predict(blobs[sample])
     assert rows.loc["ward_agglomerative", "rows_fitted"] == 500
-    assert rows.loc["ward_agglomerative", "silhouette"] == pytest.approx(silhouette_score(blobs[sample], ward), abs=1e-12)
+    assert rows.loc["ward_agglomerative", "silhouette"] == pytest.approx(
+        silhouette_score(blobs[sample], ward), abs=1e-12)
     assert rows.loc["ward_agglomerative", "adjusted_rand_vs_kmeans"] == pytest.approx(
         adjusted_rand_score(kmeans[sample], ward), abs=1e-12)
     # HDBSCAN's silhouette leaves its noise out

@@ -40,7 +40,8 @@ def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]]) -> l
                   "--log-path", str(build.target_dir / "logs"),
                   "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **extra_vars})]
                  for command, extra_vars in invocations]
-    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"), "SEGMENTS_DUCKDB_PATH": str(build.database)}
+    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
+           "SEGMENTS_DUCKDB_PATH": str(build.database)}
     result = subprocess.run([sys.executable, str(Path(__file__).with_name("dbt_many.py"))], input=json.dumps(arguments),
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]
@@ -152,7 +153,8 @@ def test_a_missing_required_source_column_stops_the_build_naming_the_column_and_
 
 BAD_SETTINGS = [
     ({"segment_features": ["recency_days_log", "basket_size"]}, "segment_features names ['basket_size']"),
-    ({"segment_features": ["frequency_log", "frequency_log"]}, "segment_features lists ['frequency_log'] more than once"),
+    ({"segment_features": ["frequency_log", "frequency_log"]},
+     "segment_features lists ['frequency_log'] more than once"),
     ({"segment_features": ["frequency_log", "monetary_log'; drop table customer_segments; --"]},
      "which is not a column name"),
     ({"segment_features": ["frequency_log", "monetary_log\"--"]}, "which is not a column name"),
@@ -164,7 +166,8 @@ BAD_SETTINGS = [
     ({"as_of_date": "1980-01-01"}, "before earliest_valid_date 1990-01-01 and so before all data"),
     ({"as_of_date": "2020-01-01"}, "as_of_date is 2020-01-01, before the first clean order line"),
     ({"as_of_date": "2025-06-01'; select 1; --"}, "as_of_date is \"2025-06-01'; select 1; --\": set it to a date"),
-    ({"model_version": "no_such_version"}, "model_version is 'no_such_version', which is not a registered model version"),
+    ({"model_version": "no_such_version"},
+     "model_version is 'no_such_version', which is not a registered model version"),
     ({"max_unit_price": "1; drop table customer_segments"}, "max_unit_price is"),
 ]
 # drift and back-test settings

@@ -58,7 +58,8 @@ def renamed_raw_select(raw: Path, table: str) -> str:
 
 
 # the model registry (every version's scaler and centroids, segment_models) travels with the fit
-FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids", "segment_models")
+FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids",
+              "segment_models")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
 FIXTURES = "package:dbt_segments_integration_tests"
@@ -198,13 +199,15 @@ def test_exported_sql_imputes_a_nan_feature_like_null_as_the_macro_does(duckdb_b
         connection.execute(f"update nan_features set {feature} = 'NaN'::double where customer_id = "
                            "(select min(customer_id) from nan_features)")
         connection.execute(f"insert into nan_features by name select * replace ('null-twin' as customer_id, "
-                           f"null as {feature}) from nan_features where customer_id = (select min(customer_id) from nan_features)")
+                           f"null as {feature}) from nan_features "
+                           "where customer_id = (select min(customer_id) from nan_features)")
     sql = scoring_sql(model, "duckdb", source_table="nan_features")
     scored = duckdb_table(copy, f"select customer_id, segment_id, squared_distance from ({sql}) order by customer_id")
     nan_row = scored.iloc[0]
     null_row = scored[scored["customer_id"] == "null-twin"].iloc[0]
     assert np.isfinite(nan_row["squared_distance"])
-    assert (nan_row["segment_id"], nan_row["squared_distance"]) == (null_row["segment_id"], null_row["squared_distance"])
+    assert ((nan_row["segment_id"], nan_row["squared_distance"])
+            == (null_row["segment_id"], null_row["squared_distance"]))
 
 
 def test_exported_postgres_sql_gives_the_macro_labels(duckdb_build, postgres_build):
@@ -260,8 +263,9 @@ def spark_build(duckdb_build):
               for table in RAW_TABLES}
     tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
     load_spark_tables(spark_dir, tables)
-    run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS, "--exclude", FIXTURES, *FIT_TABLES,
-                        *LATER_PYTHON_STAGES, *NOT_YET_ON_SPARK, "--vars", json.dumps(SOURCE_VARS),
+    run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS,
+                        "--exclude", FIXTURES, *FIT_TABLES, *LATER_PYTHON_STAGES, *NOT_YET_ON_SPARK,
+                        "--vars", json.dumps(SOURCE_VARS),
                         env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
     return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores",
                                          *(f"analytics.{mart}" for mart in CONTRACT_MARTS)])
@@ -308,7 +312,8 @@ def write_consumer_raw(raw: Path, out: Path) -> None:
     with duckdb.connect() as connection:
         for table in RAW_TABLES:
             mapping = package_vars.get(f"raw_{table}_columns", {})
-            columns = [row[0] for row in connection.sql(f"describe select * from read_parquet('{raw / table}.parquet')").fetchall()]
+            described = connection.sql(f"describe select * from read_parquet('{raw / table}.parquet')")
+            columns = [row[0] for row in described.fetchall()]
             renamed = ", ".join(f'"{column}" as "{mapping.get(column, column)}"' for column in reversed(columns))
             connection.execute(f"copy (select {renamed} from read_parquet('{raw / table}.parquet')) "
                                f"to '{out / package_vars[f'raw_{table}_table']}.parquet'")
@@ -320,7 +325,8 @@ def run_consumer_dbt(workdir: Path, database: Path, *args: str, check: bool = Tr
     command = [DBT, *args, *paths, "--log-path", str(workdir / "logs_consumer")]
     result = subprocess.run(command, cwd=CONSUMER, env=environment, capture_output=True, text=True)
     if check and result.returncode != 0:
-        pytest.fail(f"dbt {' '.join(args)} in the consumer project failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        pytest.fail(f"dbt {' '.join(args)} in the consumer project failed:\n"
+                    f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
     return result
 
 
@@ -338,8 +344,10 @@ def consumer_build(duckdb_build):
 
 def test_consumer_raw_data_really_uses_other_names(consumer_build):
     _, consumer_raw, _ = consumer_build
-    assert sorted(path.stem for path in consumer_raw.iterdir()) == ["crm_clients", "helpdesk_tickets", "order_lines", "web_events"]
-    columns = duckdb.sql(f"describe select * from read_parquet('{consumer_raw / 'order_lines.parquet'}')").df()["column_name"].tolist()
+    assert sorted(path.stem for path in consumer_raw.iterdir()) == [
+        "crm_clients", "helpdesk_tickets", "order_lines", "web_events"]
+    columns = duckdb.sql(
+        f"describe select * from read_parquet('{consumer_raw / 'order_lines.parquet'}')").df()["column_name"].tolist()
     assert "client_ref" in columns and "order_ts" in columns
     assert "customer_id" not in columns and "ordered_at" not in columns
 
@@ -424,7 +432,8 @@ def assert_bins_differ_only_at_edges(database: Path, reference: pd.DataFrame, ot
             select count(*) as n from customer_segments join customer_features using (customer_id)
             where segment_id = {row.segment_id}
               and (abs({row.feature} - {row.bin_lower!r}) <= {tolerance} * greatest(1, abs({row.bin_lower!r}))
-                or abs({row.feature} - {row.bin_upper!r}) <= {tolerance} * greatest(1, abs({row.bin_upper!r})))""")["n"][0]
+                or abs({row.feature} - {row.bin_upper!r}) <= {tolerance} * greatest(1, abs({row.bin_upper!r})))"""
+        )["n"][0]
         assert near_edge >= abs(row.bin_customers - row.bin_customers_other), f"{label}: {row}"
 
 

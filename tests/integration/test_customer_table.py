@@ -11,7 +11,6 @@ one extra row per cleaning rule; the expected counts below follow from those rul
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from conftest import dbt_command, new_build
+from conftest import new_build
 from customer_table_data import FULL_VARS, write
 
 

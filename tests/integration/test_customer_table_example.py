@@ -44,7 +44,8 @@ def expected_reasons(raw: pd.DataFrame) -> pd.Series:
     numbers = text[numeric].apply(pd.to_numeric, errors="coerce").where(~missing & ~non_finite)
     unparseable = numbers.isna() & ~missing & ~non_finite
     signup = pd.to_datetime(text["Dt_Customer"], format="%d-%m-%Y", errors="coerce")
-    total_spend, total_purchases = numbers[SPEND].sum(axis=1, min_count=len(SPEND)), numbers[PURCHASES].sum(axis=1, min_count=len(PURCHASES))
+    total_spend = numbers[SPEND].sum(axis=1, min_count=len(SPEND))
+    total_purchases = numbers[PURCHASES].sum(axis=1, min_count=len(PURCHASES))
     rfm = pd.DataFrame({"recency": numbers["Recency"], "purchases": total_purchases, "spend": total_spend})
     rules = [
         ("missing_customer_id", lowered["ID"].isin(MISSING | {"nan"})),
@@ -73,7 +74,8 @@ def test_rows_and_customers_reconcile_by_reason(campaign_build):
     assert expected == {"missing_value": 24}  # the 24 rows without an Income; the rest is clean
     quarantined = build.query("select rejection_reason, count(*) as n from int_quarantine group by all")
     assert dict(zip(quarantined["rejection_reason"], quarantined["n"])) == expected
-    assert set(build.query("select customer_id from int_quarantine")["customer_id"]) == set(raw.loc[reasons.notna(), "ID"])
+    assert (set(build.query("select customer_id from int_quarantine")["customer_id"])
+            == set(raw.loc[reasons.notna(), "ID"]))
     counts = build.query("select (select count(*) from stg_raw__customer_table) as rows_in, "
                          "(select count(*) from int_customer_table_cleaned) as kept, "
                          "(select count(*) from customer_features) as customers, "

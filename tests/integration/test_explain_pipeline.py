@@ -51,7 +51,8 @@ def test_auto_chooses_the_planted_number_of_archetypes(demo_build):
     assert chosen["reason"].iloc[0].startswith("Consensus of 6 criteria over K = 3..10 chooses K = 5.")
     sample_sizes = selection.loc[selection["metric"] == "silhouette_sample_size", "value"]
     assert set(sample_sizes) == {5000.0}  # 20,000 customers: silhouette on the 5,000-customer sample
-    assert demo_build.query("select count(distinct segment_id) as k from segment_centroids")["k"][0] == PLANTED_ARCHETYPES
+    assert (demo_build.query("select count(distinct segment_id) as k from segment_centroids")["k"][0]
+            == PLANTED_ARCHETYPES)
 
     truth = pd.read_csv(demo_build.truth_dir / "customer_archetypes.csv")
     joined = truth.merge(demo_build.query("select customer_id, segment_id from customer_segments"), on="customer_id")
@@ -71,8 +72,8 @@ def test_every_demo_segment_is_stable_and_the_table_is_reproducible(demo_build, 
     assert stability["segment_id"].tolist() == list(range(PLANTED_ARCHETYPES))
     assert (stability["mean_adjusted_rand"] >= 0.95).all()
     # recomputed here with the project's defaults: the build wrote exactly this
-    again = bootstrap_stability(scaled, labels, np.arange(PLANTED_ARCHETYPES), n_bootstrap=20, random_state=42, n_init=3,
-                                n_starts=10)
+    again = bootstrap_stability(scaled, labels, np.arange(PLANTED_ARCHETYPES), n_bootstrap=20, random_state=42,
+                                n_init=3, n_starts=10)
     np.testing.assert_array_equal(stability["mean_jaccard"].to_numpy(), again["mean_jaccard"].to_numpy())
 
 
@@ -85,8 +86,10 @@ def test_drivers_are_the_standardized_difference_from_the_average_customer(demo_
         assert row.population_mean == pytest.approx(column.mean(), rel=1e-9)
         assert row.population_std == pytest.approx(column.std(ddof=0), rel=1e-9)
         # K-Means centroids are the mean of their customers (up to Lloyd's tolerance)
-        assert row.centroid_value == pytest.approx(column[labels == row.segment_id].mean(), abs=0.02 * row.population_std)
-        assert row.effect_size == pytest.approx((row.centroid_value - row.population_mean) / row.population_std, abs=1e-9)
+        assert row.centroid_value == pytest.approx(column[labels == row.segment_id].mean(),
+                                                   abs=0.02 * row.population_std)
+        assert row.effect_size == pytest.approx((row.centroid_value - row.population_mean) / row.population_std,
+                                                abs=1e-9)
     top = drivers.loc[drivers["effect_rank"] == 1].set_index("segment_id")
     biggest = drivers.assign(size=drivers["effect_size"].abs()).sort_values("size").groupby("segment_id").tail(1)
     assert top.loc[biggest["segment_id"], "feature"].tolist() == biggest["feature"].tolist()
@@ -128,7 +131,8 @@ def test_sql_rules_reproduce_the_python_rule_partition_row_for_row(demo_build, d
     # and each rule_sql alone selects exactly its segment's customers of that partition
     rules = demo_build.query("select segment_id, rule_sql from segment_rules")
     for row in rules.itertuples():
-        selected = demo_build.query(f"select customer_id from customer_features where {row.rule_sql} order by customer_id")
+        selected = demo_build.query(
+            f"select customer_id from customer_features where {row.rule_sql} order by customer_id")
         expected = features.loc[python_partition == row.segment_id, "customer_id"]
         assert selected["customer_id"].tolist() == expected.tolist()
 
@@ -143,20 +147,27 @@ def unstable_copy(demo_build, tmp_path_factory) -> Build:
                  target_dir=root / "target")
     shutil.copy(demo_build.database, copy.database)
     with duckdb.connect(str(copy.database)) as connection:
-        connection.execute("update segment_stability set mean_jaccard = 0.41, verdict = 'unstable' where segment_id = 0")
-        connection.execute("update segment_stability set mean_jaccard = 0.70, verdict = 'doubtful' where segment_id = 1")
+        connection.execute("update segment_stability set mean_jaccard = 0.41, verdict = 'unstable' "
+                           "where segment_id = 0")
+        connection.execute("update segment_stability set mean_jaccard = 0.70, verdict = 'doubtful' "
+                           "where segment_id = 1")
     return copy
+
+
+def verdict_test_statuses(results: dict, verdict: str) -> list[str]:
+    """The statuses of the no_segment_with_verdict tests on `verdict` among a run's results."""
+    return [status for test, status in results.items() if "no_segment_with_verdict" in test and verdict in test]
 
 
 def test_an_unstable_segment_fails_the_build_unless_allowed(unstable_copy):
     stopped = unstable_copy.dbt("test", "--select", "segment_stability", check=False)
     assert stopped.returncode != 0
     results = {result["unique_id"]: result["status"] for result in unstable_copy.run_results()}
-    assert [status for test, status in results.items() if "no_segment_with_verdict" in test and "unstable" in test] == ["fail"]
-    assert [status for test, status in results.items() if "no_segment_with_verdict" in test and "doubtful" in test] == ["warn"]
+    assert verdict_test_statuses(results, "unstable") == ["fail"]
+    assert verdict_test_statuses(results, "doubtful") == ["warn"]
 
     allowed = unstable_copy.dbt("test", "--select", "segment_stability", check=False,
                                 extra_vars={"allow_unstable_segments": True})
     assert allowed.returncode == 0, allowed.stdout[-3000:]
     results = {result["unique_id"]: result["status"] for result in unstable_copy.run_results()}
-    assert [status for test, status in results.items() if "no_segment_with_verdict" in test and "unstable" in test] == ["warn"]
+    assert verdict_test_statuses(results, "unstable") == ["warn"]

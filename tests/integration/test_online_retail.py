@@ -5,7 +5,8 @@ action, a channel and a KPI. The report on it is checked in test_report.py."""
 
 from __future__ import annotations
 
-from name_checks import assert_every_segment_has_a_playbook, assert_generated_names_match_their_segments, segment_profile
+from name_checks import (assert_every_segment_has_a_playbook, assert_generated_names_match_their_segments,
+                         segment_profile)
 from python_udfs.k_selection import CRITERIA
 
 

@@ -37,7 +37,8 @@ select
     case
         when copy_number > 1 then 'exact_duplicate'
         when "Customer ID" is null then 'missing_customer_id'
-        when {' or '.join(f"upper(StockCode) like '{pattern}'" for pattern in NON_PRODUCT_PATTERNS)} then 'non_product_line'
+        when {' or '.join(f"upper(StockCode) like '{pattern}'" for pattern in NON_PRODUCT_PATTERNS)}
+            then 'non_product_line'
         when Quantity = 0 then 'non_positive_quantity'
         when Price <= 0 then 'non_positive_price'
         when abs(Quantity) > {MAX_QUANTITY} or Price > {MAX_PRICE} then 'implausible_amount'
@@ -72,7 +73,8 @@ def test_every_line_reconciles_by_reason(online_retail_build):
     assert set(built["source_rows"]) == {525461}
     quarantine = online_retail_build.query(
         "select rejection_reason, count(*) as n from int_quarantine where source_table = 'transactions' group by 1")
-    assert dict(zip(quarantine["rejection_reason"], quarantine["n"])) == {k: v for k, v in counts.items() if k != "kept"}
+    assert (dict(zip(quarantine["rejection_reason"], quarantine["n"]))
+            == {k: v for k, v in counts.items() if k != "kept"})
     # the raw file's own anomalies, as the data set's README describes them
     assert counts["missing_customer_id"] > 0.2 * 525461 and counts["exact_duplicate"] == 6865
 
@@ -102,8 +104,8 @@ def test_every_customer_reconciles_by_reason(online_retail_build):
     want = {("segmented", None): len(kept_customers),
             **{("every_line_quarantined", reason): n for reason, n in reasons["outcome"].value_counts().items()}}
     built = online_retail_build.query("select * from customer_reconciliation")
-    got = {(row.customer_outcome, row.line_rejection_reason if isinstance(row.line_rejection_reason, str) else None): row.customers
-           for row in built.itertuples()}
+    got = {(row.customer_outcome, row.line_rejection_reason if isinstance(row.line_rejection_reason, str) else None):
+           row.customers for row in built.itertuples()}
     assert got == want
     assert set(built["customers_seen"]) == {named["customer_id"].nunique()} == {4383}
     assert online_retail_build.query("select count(*) as n from customer_segments")["n"][0] == len(kept_customers)

@@ -65,7 +65,8 @@ def test_no_raw_row_is_lost(demo_build):
     quarantine = demo_build.query("select source_table, count(*) as n from int_quarantine group by 1")
     quarantined = dict(zip(quarantine["source_table"], quarantine["n"]))
     for source, cleaned_model in SOURCES.items():
-        raw_rows = duckdb.sql(f"select count(*) from read_parquet('{demo_build.raw_dir / source}.parquet')").fetchall()[0][0]
+        raw_rows = duckdb.sql(
+            f"select count(*) from read_parquet('{demo_build.raw_dir / source}.parquet')").fetchall()[0][0]
         kept = demo_build.query(f"select count(*) as n from {cleaned_model}")["n"][0]
         assert raw_rows == kept + quarantined.get(source, 0), source
         assert quarantined.get(source, 0) > 0, f"the demo plants dirty {source} rows; none were quarantined"

@@ -8,7 +8,6 @@ missing file, a column name that could inject SQL)."""
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -133,7 +132,8 @@ def test_rows_and_customers_reconcile_by_reason(plain_build):
     customers = build.query("select customer_outcome, line_rejection_reason, customers from customer_reconciliation")
     got = {(row.customer_outcome, row.line_rejection_reason if isinstance(row.line_rejection_reason, str) else None):
            row.customers for row in customers.itertuples()}
-    assert got == {("segmented", None): 40 + len(DATE_FORMS) + 1, ("every_line_quarantined", "unparseable_timestamp"): 1}
+    assert got == {("segmented", None): 40 + len(DATE_FORMS) + 1,
+                   ("every_line_quarantined", "unparseable_timestamp"): 1}
 
 
 def test_exact_duplicates_are_found_though_the_line_numbers_are_derived(plain_build):
@@ -189,7 +189,8 @@ def order_line_build(tmp_path_factory) -> Build:
     (build.raw_dir / "order_lines").mkdir(parents=True)
     pq.write_table(table.slice(0, 5), build.raw_dir / "order_lines" / "part-1.parquet")
     pq.write_table(table.slice(5), build.raw_dir / "order_lines" / "part-2.parquet")
-    write_csv(build.raw_dir / "crm.csv", ["Customer ID", "Joined"], [["1", "2024-01-10"], ["2", "2024-01-11"], ["3", ""]])
+    write_csv(build.raw_dir / "crm.csv", ["Customer ID", "Joined"],
+              [["1", "2024-01-10"], ["2", "2024-01-11"], ["3", ""]])
     build.dbt("build", "--select", "+customer_reconciliation", "+source_reconciliation", "+source_timestamp_formats",
               "--indirect-selection", "cautious", extra_vars=ORDER_LINE_VARS)
     return build
@@ -203,10 +204,12 @@ def test_order_lines_from_a_folder_with_cancellations_and_non_product_lines(orde
         row = lines.loc[(invoice, sku)]
         assert (row["rejection_reason"] if isinstance(row["rejection_reason"], str) else None) == reason, (invoice, sku)
         if reason is None:
-            assert (row["status"], row["quantity"], row["ordered_at"]) == (status, quantity, pd.Timestamp(instant)), text
+            assert ((row["status"], row["quantity"], row["ordered_at"])
+                    == (status, quantity, pd.Timestamp(instant))), text
     assert len(lines) == len(ORDER_LINES)
     # the line numbers the data lacks are positions within each invoice
-    numbered = order_line_build.query("select order_id, line_number from int_transactions_validated where order_id = 'A1'")
+    numbered = order_line_build.query(
+        "select order_id, line_number from int_transactions_validated where order_id = 'A1'")
     assert sorted(numbered["line_number"]) == [1, 2, 3]
 
 
@@ -221,8 +224,10 @@ def test_a_customers_csv_with_only_two_columns(order_line_build):
     customers = order_line_build.query("select customer_id, signup_date, email from int_customers_cleaned order by 1")
     assert customers["customer_id"].tolist() == ["1", "2", "3"] and customers["email"].isna().all()
     assert str(customers["signup_date"][0])[:10] == "2024-01-10" and pd.isna(customers["signup_date"][2])
-    reconciled = order_line_build.query("select customer_outcome, line_rejection_reason, customers from customer_reconciliation")
-    assert dict(zip(reconciled["customer_outcome"], reconciled["customers"])) == {"segmented": 3, "every_line_quarantined": 1}
+    reconciled = order_line_build.query(
+        "select customer_outcome, line_rejection_reason, customers from customer_reconciliation")
+    assert (dict(zip(reconciled["customer_outcome"], reconciled["customers"]))
+            == {"segmented": 3, "every_line_quarantined": 1})
     assert set(reconciled["line_rejection_reason"].dropna()) == {"unknown_customer_id"}
 
 
@@ -232,8 +237,10 @@ def test_inputs_that_stop_the_build_name_the_fix(tmp_path):
     build = new_build(tmp_path)
     epoch_misread = [[str(n), "1234567", "1", "10"] for n in range(20)]
     write_csv(build.raw_dir / "misread.csv", ["Customer No", "Date", "Qty", "Amount"], epoch_misread)
-    ambiguous = [[f"E{day}{month}", "3", f"0{day}/0{month}/2024 10:00", "session"] for day in range(1, 6) for month in range(1, 6)]
-    write_csv(build.raw_dir / "ambiguous_events.csv", ["event_id", "customer_id", "occurred_at", "event_type"], ambiguous)
+    ambiguous = [[f"E{day}{month}", "3", f"0{day}/0{month}/2024 10:00", "session"]
+                 for day in range(1, 6) for month in range(1, 6)]
+    write_csv(build.raw_dir / "ambiguous_events.csv", ["event_id", "customer_id", "occurred_at", "event_type"],
+              ambiguous)
     stop_at = ["--select", "+source_reconciliation", "--indirect-selection", "cautious"]
     invocations = [
         # one stop, every problem: a source mostly quarantined, and dates no value settles

@@ -87,7 +87,8 @@ def keyed_fit():
     rng = np.random.default_rng(3)
     centres = np.array([[0.0, 0.0], [8.0, 0.0], [0.0, 8.0], [8.0, 8.0]])
     points = np.vstack([rng.normal(centre, 0.6, size=(size, 2)) for centre, size in zip(centres, [90, 70, 50, 30])])
-    frame = pd.DataFrame({"spend": points[:, 0], "visits": points[:, 1], "customer_id": [f"C{i:03d}" for i in range(240)]})
+    frame = pd.DataFrame({"spend": points[:, 0], "visits": points[:, 1],
+                          "customer_id": [f"C{i:03d}" for i in range(240)]})
     scaler, model = fitted(frame, k=4)
     table = centroid_table(scaler, model, "v2")
     table["segment_id"] = table["segment_id"].map({0: 0, 1: 1, 2: 2, 3: 5})

@@ -83,7 +83,8 @@ def start_postgres() -> tuple[PostgresServer, callable]:
                                     "--encoding=UTF8", "--locale=C"], run_as),
                    check=True, capture_output=True)
     port = free_port()
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB"
+    options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+               "-c full_page_writes=off -c shared_buffers=64MB")
     subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"),
                                     "-o", options, "-w", "start"], run_as), check=True, capture_output=True)
 

@@ -336,7 +336,7 @@ def test_imm_tree_has_one_leaf_per_centre_and_exkmc_expansion_lowers_the_cost(fo
     data, _ = four_blobs
     centroids = KMeans(n_clusters=4, n_init=4, random_state=0).fit(data).cluster_centers_
     labels, _ = nearest_centroid(data, centroids)
-    means, ones = np.zeros(3), np.ones(3)
+    means = np.zeros(3)
     costs = []
     for leaves in threshold_tree_sequence(data, labels, centroids, max_leaves=8):
         if len(leaves) == 4:

@@ -13,7 +13,8 @@
 {#- a name that is not a plain column name never reaches the SQL; validate_settings (on-run-start) stops the
     run naming it, before this model is built -#}
 {%- set features = [] -%}
-{%- for feature in dbt_segments.list_var('segment_features') if feature is string and dbt_segments.is_plain_column_name(feature | lower) -%}
+{%- for feature in dbt_segments.list_var('segment_features')
+    if feature is string and dbt_segments.is_plain_column_name(feature | lower) -%}
     {%- do features.append(feature | lower) -%}
 {%- endfor -%}
 
@@ -86,7 +87,8 @@ screened as (
         case
             when summaries.distinct_values is null then 'all_null'
             when summaries.distinct_values = 1 then 'constant'
-            when summaries.mode_customers >= {{ dbt_segments.double_literal(var('near_constant_feature_share')) }} * summaries.customers_with_value
+            when summaries.mode_customers >= {{ dbt_segments.double_literal(var('near_constant_feature_share')) }}
+                * summaries.customers_with_value
                 then 'near_constant'
         end as screening_reason
     from requested
