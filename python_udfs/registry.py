@@ -106,7 +106,8 @@ def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.D
         for segment, share in small.items():
             failures.append(
                 f"segment {int(segment)} holds {share:.2%} of the customers "
-                f"({int(sizes[segment])} of {total}), below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
+                f"({int(sizes[segment])} of {total}), "
+                f"below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
             )
     if stability is None or stability.empty:
         failures.append("segment_stability holds no verdicts for it (its build stopped before segment_stability "
@@ -121,8 +122,8 @@ def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.D
     features = feature_list(scaler)
     if published_features is not None and features != published_features and not settings.allow_feature_change:
         failures.append(
-            f"features changed from [{published_features}] to [{features}]; set publish_gate_allow_feature_change: true "
-            "to publish a model on other features"
+            f"features changed from [{published_features}] to [{features}]; "
+            "set publish_gate_allow_feature_change: true to publish a model on other features"
         )
     return failures
 
@@ -186,13 +187,15 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
             "model_version": candidate, "status": "candidate", "published_by": None, "latest_fit": True,
             "gate_passed": False,
             "gate_reason": None, "trained_at": now, "published_at": pd.NaT, "retired_at": pd.NaT,
-            "retired_reason": None, "status_changed_at": now, "training_window_start": pd.Timestamp(training_window_start),
+            "retired_reason": None, "status_changed_at": now,
+            "training_window_start": pd.Timestamp(training_window_start),
             "as_of_date": pd.Timestamp(as_of_date), "training_rows": int(sizes.sum()),
             "n_features": int(len(scaler)), "features": feature_list(scaler), "n_segments": int(len(sizes)),
             "parameters": parameters, "smallest_segment_share": float(sizes.min() / sizes.sum()),
             **quality(k_selection, stability),
         }
-        registry = pd.concat([registry, pd.DataFrame([row])], ignore_index=True) if len(registry) else pd.DataFrame([row])
+        registry = (pd.concat([registry, pd.DataFrame([row])], ignore_index=True) if len(registry)
+                    else pd.DataFrame([row]))
 
     index = registry.index[registry["model_version"] == candidate][0]
     candidate_status = registry.at[index, "status"]
@@ -362,7 +365,8 @@ def fit_to_keep(retrain_var, decision, session, this):
     return existing
 
 
-def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame, centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame,
+                centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scaler, centroids) of the version in force, from segment_models and the registry tables.
 
     segment_models publishes a pinned version, so its published row is the scoring version either way.

@@ -27,8 +27,8 @@
 
 {#- The accented letters category_key folds, and the base letter of each, position by position. -#}
 {% macro category_key_folds() %}
-    {%- set folds = {'a': 'àáâãäåā', 'c': 'çćč', 'e': 'èéêëēė', 'i': 'ìíîïī', 'n': 'ñń', 'o': 'òóôõöøō',
-                     'u': 'ùúûüū', 'y': 'ýÿ', 's': 'śš', 'z': 'źżž'} -%}
+    {%- set folds = {'a': 'àáâãäåā', 'c': 'çćč', 'e': 'èéêëēė', 'i': 'ìíîïī', 'n': 'ñń',
+                     'o': 'òóôõöøō', 'u': 'ùúûüū', 'y': 'ýÿ', 's': 'śš', 'z': 'źżž'} -%}
     {%- set plain = [] -%}
     {%- for base, letters in folds.items() -%}{%- do plain.append(base * (letters | length)) -%}{%- endfor -%}
     {{ return({'accented': folds.values() | join(''), 'plain': plain | join('')}) }}

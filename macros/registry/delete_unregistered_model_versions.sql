@@ -16,7 +16,8 @@
     {%- if not execute or load_relation(relation) is none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set registry = adapter.get_relation(database=relation.database, schema=relation.schema, identifier='segment_models') -%}
+    {%- set registry = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier='segment_models') -%}
     {%- set kept = ["select model_version from " ~ latest_fit] -%}
     {%- if registry is not none -%}
         {%- do kept.append("select model_version from " ~ registry) -%}

@@ -5,7 +5,8 @@
 {#- The argument checks and the no-columns case live here, once, for every adapter's implementation. -#}
 {% macro feature_hash(columns) %}
     {%- if columns is string -%}
-        {{ exceptions.raise_compiler_error("feature_hash takes a list of column names, got the text '" ~ columns ~ "'; pass ['" ~ columns ~ "'].") }}
+        {{ exceptions.raise_compiler_error(
+            "feature_hash takes a list of column names, got the text '" ~ columns ~ "'; pass ['" ~ columns ~ "'].") }}
     {%- endif -%}
     {%- if columns | length == 0 -%}
         {{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}

@@ -34,10 +34,13 @@
 {% macro assign_segment(relation, id_column, scaler, centroids, model_version=none, include_distances=false,
                         include_second_nearest=false, distance_profile=none) %}
     {%- if include_distances not in [true, false] or include_second_nearest not in [true, false] -%}
-        {{ exceptions.raise_compiler_error("assign_segment: include_distances and include_second_nearest take true or false, got " ~ include_distances ~ " and " ~ include_second_nearest ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "assign_segment: include_distances and include_second_nearest take true or false, got "
+            ~ include_distances ~ " and " ~ include_second_nearest ~ ".") }}
     {%- endif -%}
-    {{ return(adapter.dispatch('assign_segment', 'dbt_segments')(relation, id_column, scaler, centroids, model_version,
-                                                                include_distances, include_second_nearest, distance_profile)) }}
+    {{ return(adapter.dispatch('assign_segment', 'dbt_segments')(
+        relation, id_column, scaler, centroids, model_version,
+        include_distances, include_second_nearest, distance_profile)) }}
 {% endmacro %}
 
 {% macro default__assign_segment(relation, id_column, scaler, centroids, model_version, include_distances=false,
@@ -50,7 +53,8 @@
         cast(null as {{ dbt_segments.type_double() }}) as squared_distance,
         cast(null as {{ dbt.type_string() }}) as model_version
         {%- if include_distances or include_second_nearest or distance_profile is not none %}
-        {{- dbt_segments.assign_segment_extra_columns(none, include_distances, include_second_nearest, distance_profile is not none) }}
+        {{- dbt_segments.assign_segment_extra_columns(
+            none, include_distances, include_second_nearest, distance_profile is not none) }}
         {%- endif %}
     from {{ relation }}
     where 1 = 0
@@ -110,7 +114,8 @@
         {%- else %}
         case
             {%- for segment_id in segment_ids %}
-            when segment_id <> {{ segment_id }} and distance_{{ segment_id }} = second_squared_distance then {{ segment_id }}
+            when segment_id <> {{ segment_id }} and distance_{{ segment_id }} = second_squared_distance
+                then {{ segment_id }}
             {%- endfor %}
         end as second_segment_id,
         {%- endif %}
@@ -121,12 +126,16 @@
         case segment_id
             {%- for segment_id in segment_ids %}
             {%- set threshold = thresholds[segment_id] | float %}
-            when {{ segment_id }} then {% if threshold > 0 %}sqrt(squared_distance) / {{ dbt_segments.double_literal(threshold) }}{% else %}cast(null as {{ dbt_segments.type_double() }}){% endif %}
+            when {{ segment_id }} then
+                {%- if threshold > 0 %} sqrt(squared_distance) / {{ dbt_segments.double_literal(threshold) }}
+                {%- else %} cast(null as {{ dbt_segments.type_double() }})
+                {%- endif %}
             {%- endfor %}
         end as anomaly_score,
         case segment_id
             {%- for segment_id in segment_ids %}
-            when {{ segment_id }} then sqrt(squared_distance) > {{ dbt_segments.double_literal(thresholds[segment_id]) }}
+            when {{ segment_id }}
+                then sqrt(squared_distance) > {{ dbt_segments.double_literal(thresholds[segment_id]) }}
             {%- endfor %}
         end as is_anomaly
         {%- endif %}
@@ -140,7 +149,12 @@
             case segment_id
                 {%- for segment_id in segment_ids %}
                 {%- set others = segment_ids | reject('equalto', segment_id) | list %}
-                when {{ segment_id }} then {% if others | length == 1 %}distance_{{ others[0] }}{% else %}least({% for other in others %}distance_{{ other }}{{ ", " if not loop.last }}{% endfor %}){% endif %}
+                when {{ segment_id }} then
+                    {%- if others | length == 1 %} distance_{{ others[0] }}
+                    {%- else %} least(
+                        {%- for other in others %}distance_{{ other }}{{ ", " if not loop.last }}{% endfor -%}
+                    )
+                    {%- endif %}
                 {%- endfor %}
             end as second_squared_distance
             {%- endif %}
@@ -182,7 +196,8 @@
             {{ id_column }},
             {%- for centroid in model.centroids %}
             {% for value in centroid['values'] -%}
-            (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }}) * (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }})
+            (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }})
+            * (scaled_{{ loop.index0 }} - {{ dbt_segments.double_literal(value) }})
             {%- if not loop.last %}
             + {% endif %}
             {%- endfor %} as distance_{{ centroid['segment_id'] }}{{ "," if not loop.last }}
@@ -191,7 +206,11 @@
             select
                 {{ id_column }},
                 {%- for feature in model.features %}
-                coalesce((nullif({{ feature.name }}, cast('NaN' as {{ dbt_segments.type_double() }})) - {{ dbt_segments.double_literal(feature.mean) }}) / {{ dbt_segments.double_literal(feature.scale) }}, 0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
+                coalesce(
+                    (nullif({{ feature.name }}, cast('NaN' as {{ dbt_segments.type_double() }}))
+                        - {{ dbt_segments.double_literal(feature.mean) }})
+                    / {{ dbt_segments.double_literal(feature.scale) }},
+                    0) as scaled_{{ loop.index0 }}{{ "," if not loop.last }}
                 {%- endfor %}
             from {{ relation }}
         ) as standardized

@@ -10,7 +10,8 @@
     registry says. -#}
 {% macro model_version_in_force(in_force, required=true) %}
     {%- if required not in [true, false] -%}
-        {{ exceptions.raise_compiler_error("model_version_in_force: required takes true or false, got " ~ required ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "model_version_in_force: required takes true or false, got " ~ required ~ ".") }}
     {%- endif -%}
     {{ return(adapter.dispatch('model_version_in_force', 'dbt_segments')(in_force, required)) }}
 {% endmacro %}
@@ -23,15 +24,27 @@
     {%- set pinned = var('model_version', none) -%}
     {%- if pinned is not none and versions != [pinned] -%}
         {#- the registry beside the table, read only to name the versions a pin may take -#}
-        {%- set registry = adapter.get_relation(database=in_force.database, schema=in_force.schema, identifier='segment_models') -%}
-        {%- set registered = [] if registry is none else run_query("select model_version from " ~ registry ~ " order by trained_at, model_version").columns[0].values() | list -%}
+        {%- set registry = adapter.get_relation(
+            database=in_force.database, schema=in_force.schema, identifier='segment_models') -%}
+        {%- set registered = [] if registry is none else run_query(
+            "select model_version from " ~ registry ~ " order by trained_at, model_version"
+        ).columns[0].values() | list -%}
         {%- if pinned not in registered -%}
-            {{ exceptions.raise_compiler_error("model_version is '" ~ pinned ~ "', which is not a registered model version (registered: " ~ registered ~ "): pin one of those, or set model_version to null.") }}
+            {{ exceptions.raise_compiler_error(
+                "model_version is '" ~ pinned ~ "', which is not a registered model version (registered: " ~ registered
+                ~ "): pin one of those, or set model_version to null.") }}
         {%- endif -%}
-        {{ exceptions.raise_compiler_error("model_version is pinned to '" ~ pinned ~ "', but " ~ in_force ~ " holds " ~ versions ~ ": segment_models publishes a pin, so build it with the pin first (dbt build --selector score_only --vars '{retrain: false, model_version: " ~ pinned ~ "}').") }}
+        {{ exceptions.raise_compiler_error(
+            "model_version is pinned to '" ~ pinned ~ "', but " ~ in_force ~ " holds " ~ versions
+            ~ ": segment_models publishes a pin, so build it with the pin first"
+            ~ " (dbt build --selector score_only --vars '{retrain: false, model_version: " ~ pinned ~ "}').") }}
     {%- endif -%}
     {%- if versions | length == 0 and required -%}
-        {{ exceptions.raise_compiler_error("no model version is published (" ~ in_force ~ " is empty; segment_models.gate_reason and the build log's 'publish gate:' line say why the gate refused the latest fit): loosen the publish_gate_* vars, fix the data, or pin a registered version with the model_version var.") }}
+        {{ exceptions.raise_compiler_error(
+            "no model version is published (" ~ in_force ~ " is empty; segment_models.gate_reason"
+            ~ " and the build log's 'publish gate:' line say why the gate refused the latest fit):"
+            ~ " loosen the publish_gate_* vars, fix the data,"
+            ~ " or pin a registered version with the model_version var.") }}
     {%- endif -%}
     {{ return(versions[0] if versions else none) }}
 {% endmacro %}

@@ -81,7 +81,8 @@ def read_model(database: Path, model_version: str | None = None) -> FittedModel:
     features = [row[0] for row in scaler]
     bad = [name for name in features if not IDENTIFIER.match(name)]
     if bad:
-        raise ExportError(f"scaler features {bad} are not plain lower-case column names: refit with valid segment_features.")
+        raise ExportError(f"scaler features {bad} are not plain lower-case column names: "
+                          "refit with valid segment_features.")
     centroids: dict[int, list[float]] = {}
     for segment_id, feature, value in rows:
         values = centroids.setdefault(int(segment_id), [])
@@ -156,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dialect", required=True, choices=DIALECTS)
     parser.add_argument("--database", type=Path, default=Path("target/segments.duckdb"),
-                        help="DuckDB file the project built (its model registry, or segment_scaler and segment_centroids)")
+                        help="DuckDB file the project built "
+                             "(its model registry, or segment_scaler and segment_centroids)")
     parser.add_argument("--model-version", help="default: the published version (segment_models)")
     parser.add_argument("--source-table", default="customer_features", help="table to score, as the engine names it")
     parser.add_argument("--id-column", default="customer_id")

@@ -563,8 +563,10 @@ def _spell_categories(rng: np.random.Generator, cat: np.ndarray) -> tuple[np.nda
         m = variant & (cat == i)
         options = np.array(_CATEGORY_VARIANTS[name], dtype=object)
         out[m] = options[(pick[m] * len(options)).astype(np.int64)]
-    unmapped = (u >= _CATEGORY_VARIANT_SHARE) & (u < _CATEGORY_VARIANT_SHARE + DIRTY_RATES["transactions.unknown_category"])
-    out[unmapped] = np.array(_UNMAPPED_CATEGORIES, dtype=object)[rng.integers(0, len(_UNMAPPED_CATEGORIES), int(unmapped.sum()))]
+    unmapped = ((u >= _CATEGORY_VARIANT_SHARE)
+                & (u < _CATEGORY_VARIANT_SHARE + DIRTY_RATES["transactions.unknown_category"]))
+    out[unmapped] = np.array(_UNMAPPED_CATEGORIES, dtype=object)[
+        rng.integers(0, len(_UNMAPPED_CATEGORIES), int(unmapped.sum()))]
     return out, int(variant.sum()), int(unmapped.sum())
 
 

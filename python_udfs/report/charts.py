@@ -26,7 +26,8 @@ class Charts:
         # the chart's title is a heading above it, not drawn by plotly: a legend placed on top of the plot can
         # then never run into it (`top` leaves room for such a legend and for subplot titles)
         title = figure.layout.title.text
-        figure.update_layout(title=None, template="plotly_white", font={"family": "Arial, Helvetica, sans-serif", "size": 13},
+        figure.update_layout(title=None, template="plotly_white",
+                             font={"family": "Arial, Helvetica, sans-serif", "size": 13},
                              margin={"t": top, "r": 30, "b": 60, "l": 70})
         plot = pio.to_html(figure, full_html=False, include_plotlyjs=self.count == 0, div_id=chart_id,
                            config={"displaylogo": False, "responsive": True})

@@ -29,20 +29,23 @@ K_PANELS = (  # metric, panel title, the criterion that votes from it
 )
 
 
-CRITERION_LABELS = {"silhouette": "Silhouette", "davies_bouldin": "Davies–Bouldin", "calinski_harabasz": "Calinski–Harabasz",
-                    "gap": "Gap statistic", "inertia_elbow": "Inertia elbow", "stability": "Bootstrap stability"}
+CRITERION_LABELS = {"silhouette": "Silhouette", "davies_bouldin": "Davies–Bouldin",
+                    "calinski_harabasz": "Calinski–Harabasz", "gap": "Gap statistic", "inertia_elbow": "Inertia elbow",
+                    "stability": "Bootstrap stability"}
 
 
 def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
     title = '<section id="k-selection"><h2>How many segments?</h2>'
     if not warehouse.has("segment_k_selection", "k", "metric", "value"):
-        return title + missing_note("the K-selection chart (inertia, silhouette, gap per K)", "segment_k_selection") + "</section>"
+        return (title + missing_note("the K-selection chart (inertia, silhouette, gap per K)", "segment_k_selection")
+                + "</section>")
     table = warehouse["segment_k_selection"].copy()
     table["metric"] = table["metric"].str.lower()
     wide = table.pivot_table(index="k", columns="metric", values="value", aggfunc="first").sort_index()
     chosen = sorted(table.loc[table["chosen"].astype(bool), "k"].unique()) if "chosen" in table.columns else []
     chosen_k = int(chosen[0]) if chosen else None
-    reasons = table.loc[table["chosen"].astype(bool), "reason"].dropna().unique() if "reason" in table.columns and chosen else []
+    reasons = (table.loc[table["chosen"].astype(bool), "reason"].dropna().unique()
+               if "reason" in table.columns and chosen else [])
     # the elbow segment_k_selection stored (kneedle, python_udfs.k_selection): never recomputed here
     elbow = (int(wide.index[wide["inertia_elbow"] == 1][0]) if "inertia_elbow" in wide.columns
              and (wide["inertia_elbow"] == 1).any() else None)
@@ -52,7 +55,9 @@ def k_selection_section(warehouse: Warehouse, charts: Charts) -> str:
             votes[row.metric.removeprefix("vote_")] = (int(row.k) if row.value == 1 else None, row.vote_reason)
     panels = [panel for panel in K_PANELS if panel[0] in wide.columns]
     if not panels:
-        return title + missing_note("a metric this report can draw (inertia, silhouette, gap, …)", "segment_k_selection") + "</section>"
+        return (title
+                + missing_note("a metric this report can draw (inertia, silhouette, gap, …)", "segment_k_selection")
+                + "</section>")
     columns = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / columns)
     figure = make_subplots(rows=rows, cols=columns, subplot_titles=[label for _, label, _ in panels],
@@ -138,7 +143,8 @@ def silhouette_section(warehouse: Warehouse, segments: Segments, charts: Charts)
                      annotation_text=f"all customers: {overall:.2f}", annotation_position="top")
     figure.update_layout(title="Mean silhouette per segment", height=140 + 60 * len(per_segment),
                          yaxis={"autorange": "reversed"})
-    figure.update_xaxes(title_text="Mean silhouette (−1 to 1; higher = customers closer to their own segment than to the next)",
+    figure.update_xaxes(title_text="Mean silhouette (−1 to 1; "
+                                   "higher = customers closer to their own segment than to the next)",
                         range=[min(0, float(per_segment["mean_silhouette"].min()) * 1.2), 1])
     numbers = per_segment.assign(mean_silhouette=per_segment["mean_silhouette"].round(3),
                                  share_negative=per_segment["share_negative"].map(pct))

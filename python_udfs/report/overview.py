@@ -29,9 +29,12 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
         ("Customers", f"{customers:,}"),
         ("Segments", f"{len(segments.table)}"),
         ("Model version", ", ".join(versions)),
-        ("Features are measured at", f"{pd.Timestamp(as_of):%Y-%m-%d}" if as_of is not None and pd.notna(as_of) else NOT_AVAILABLE),
+        ("Features are measured at",
+         f"{pd.Timestamp(as_of):%Y-%m-%d}" if as_of is not None and pd.notna(as_of) else NOT_AVAILABLE),
         ("Data window", window),
-        ("Scored at (UTC)", f"{pd.Timestamp(scored_at):%Y-%m-%d %H:%M}" if scored_at is not None and pd.notna(scored_at) else NOT_AVAILABLE),
+        ("Scored at (UTC)",
+         f"{pd.Timestamp(scored_at):%Y-%m-%d %H:%M}" if scored_at is not None and pd.notna(scored_at)
+         else NOT_AVAILABLE),
         ("Clustering features", ", ".join(display_name(feature_words(warehouse), name) for name in features)),
     ]
     left_out = fitted_away(warehouse)
@@ -39,10 +42,12 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
         words = feature_words(warehouse)
         said = []
         for reason, text in (("constant", "the same for every customer"), ("all_null", "no value for anyone")):
-            names = [display_name(words, feature) for feature in left_out.loc[left_out["screening_reason"] == reason, "feature"]]
+            names = [display_name(words, feature)
+                     for feature in left_out.loc[left_out["screening_reason"] == reason, "feature"]]
             if names:
                 said.append(f"{', '.join(names)}: {text}")
-        said += [f"{display_name(words, row.feature)}: {pct(row.mode_share)} of customers have {number(row.mode_value, 2)}"
+        said += [f"{display_name(words, row.feature)}: {pct(row.mode_share)} of customers have "
+                 f"{number(row.mode_value, 2)}"
                  for row in left_out[left_out["screening_reason"] == "near_constant"].itertuples()]
         facts.append(("Left out of the fit", "; ".join(said)))
     fact_list = "".join(f"<div><dt>{esc(key)}</dt><dd>{esc(value)}</dd></div>" for key, value in facts)
@@ -51,9 +56,11 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
     names = table["segment_name"].tolist()
     figure = go.Figure()
     figure.add_bar(y=names, x=100 * table["customer_share"], orientation="h", name="Share of customers",
-                   marker_color="#56B4E9", text=[pct(value) for value in table["customer_share"]], textposition="outside")
+                   marker_color="#56B4E9", text=[pct(value) for value in table["customer_share"]],
+                   textposition="outside")
     figure.add_bar(y=names, x=100 * table["revenue_share"], orientation="h", name="Share of revenue",
-                   marker_color="#0072B2", text=[pct(value) for value in table["revenue_share"]], textposition="outside")
+                   marker_color="#0072B2", text=[pct(value) for value in table["revenue_share"]],
+                   textposition="outside")
     # the legend sits above the bars, clear of the axis title below them
     figure.update_layout(title="Size and revenue of each segment", barmode="group", height=160 + 70 * len(table),
                          legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
@@ -73,7 +80,8 @@ def overview_section(warehouse: Warehouse, segments: Segments, charts: Charts) -
 
 
 def drivers_by_segment(warehouse: Warehouse, top: int = 3) -> dict[int, list[tuple[str, str, str]]]:
-    """The features that set each segment apart, as (name, words, numbers), from segment_drivers or else the centroids."""
+    """The features that set each segment apart, as (name, words, numbers), from segment_drivers or else the
+    centroids."""
     words = feature_words(warehouse)
     if warehouse.has("segment_drivers", "segment_id", "feature", "effect_size"):
         drivers = warehouse["segment_drivers"].copy()
@@ -96,7 +104,8 @@ def drivers_by_segment(warehouse: Warehouse, top: int = 3) -> dict[int, list[tup
                 unit = unit_of(words, row.feature)
                 base = log1p_base_unit(unit)
                 if base:  # clustered as ln(1 + x): the centre and the average back in x (geometric means)
-                    detail += (f" · typically {number(np.expm1(row.centroid_value), 0 if row.centroid_value > 3 else 1)} "
+                    detail += (" · typically "
+                               f"{number(np.expm1(row.centroid_value), 0 if row.centroid_value > 3 else 1)} "
                                f"vs {number(np.expm1(row.population_mean), 0 if row.population_mean > 3 else 1)} "
                                f"for all customers · {base}")
                 else:
@@ -104,7 +113,8 @@ def drivers_by_segment(warehouse: Warehouse, top: int = 3) -> dict[int, list[tup
                                f"{unit}")
             phrase = f"– {label}" if label is not None and pd.notna(label) else (
                 "– above average" if effect >= 0 else "– below average")
-            sentences.append((plain_name(display_name(words, row.feature), unit_of(words, row.feature)), phrase, detail))
+            sentences.append((plain_name(display_name(words, row.feature), unit_of(words, row.feature)),
+                              phrase, detail))
         result[int(segment_id)] = sentences
     return result
 
@@ -155,7 +165,8 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
             value = getattr(row, column, None)
             return esc(value) if value is not None and pd.notna(value) else ""
 
-        driver_html = "".join(f"<li><strong>{esc(name)}</strong> {esc(words)} <span class=\"muted\">{esc(detail)}</span></li>"
+        driver_html = "".join(f"<li><strong>{esc(name)}</strong> {esc(words)} "
+                              f"<span class=\"muted\">{esc(detail)}</span></li>"
                               for name, words, detail in drivers.get(segment_id, []))
         typical = (f"{number(row.avg_recency_days)} days since last order · {number(row.avg_frequency, 1)} orders · "
                    f"{number(row.avg_monetary)} net revenue; RFM: mostly “{esc(row.top_rfm_label)}” "
@@ -165,16 +176,20 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
   <h3><span class="swatch" style="background: {colour}"></span>{esc(row.segment_name)}</h3>
   <p class="description">{description_html}</p>
   <div class="stats">
-    <div><span class="big">{int(row.customer_count):,}</span><span class="muted">customers · {pct(row.customer_share)}</span></div>
+    <div><span class="big">{int(row.customer_count):,}</span>\
+<span class="muted">customers · {pct(row.customer_share)}</span></div>
     <div><span class="big">{pct(row.revenue_share)}</span><span class="muted">of revenue</span></div>
   </div>
   <p class="muted">Average customer: {typical}</p>
   <h4>What sets it apart</h4><ul class="drivers">{driver_html}</ul>
-  <dl class="card-facts">{fact("Rule", "<br>".join(rules.get(segment_id, [])))}{fact("Action", optional("recommended_action"))}{fact("Channel", optional("channel"))}{fact("KPI", optional("kpi"))}</dl>
+  <dl class="card-facts">{fact("Rule", "<br>".join(rules.get(segment_id, [])))}\
+{fact("Action", optional("recommended_action"))}{fact("Channel", optional("channel"))}\
+{fact("KPI", optional("kpi"))}</dl>
 </article>""")
     source = ("segment_drivers" if has_drivers else
               "the segment centres: standardized distance from the average customer")
-    note = (f'<p class="muted"><span class="missing">{NOT_AVAILABLE}</span>: {"; ".join(absent)}.</p>' if absent else "")
+    note = (f'<p class="muted"><span class="missing">{NOT_AVAILABLE}</span>: {"; ".join(absent)}.</p>'
+            if absent else "")
     return (f'<section id="segments"><h2>The segments</h2><p class="muted">Drivers from {esc(source)} '
             '(SD = standard deviations of the feature over all customers).</p>'
             f'<div class="cards">{"".join(cards)}</div>{note}</section>')

@@ -26,11 +26,13 @@ h2 { font-size: 22px; border-bottom: 2px solid #d7dbe0; padding-bottom: 6px; mar
 h3 { font-size: 18px; margin: 0 0 6px; display: flex; align-items: center; gap: 8px; }
 h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: #444; margin: 14px 0 4px; }
 nav a { margin-right: 14px; color: #0a5a8a; }
-section { background: #fff; border-radius: 8px; padding: 4px 20px 16px; margin: 18px 0; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+section { background: #fff; border-radius: 8px; padding: 4px 20px 16px; margin: 18px 0; \
+box-shadow: 0 1px 2px rgba(0,0,0,.08); }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 10px 24px; }
 .facts dt { font-size: 12px; text-transform: uppercase; color: #555; } .facts dd { margin: 0; font-weight: bold; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px; }
-.segment-card { border: 1px solid #d7dbe0; border-top: 8px solid; border-radius: 8px; padding: 14px 16px; background: #fff; }
+.segment-card { border: 1px solid #d7dbe0; border-top: 8px solid; border-radius: 8px; padding: 14px 16px; \
+background: #fff; }
 .segment-card ul { margin: 0; padding-left: 18px; } .drivers li { margin-bottom: 3px; }
 .card-facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 12px 0 0; font-size: 14px; }
 .card-facts dt { font-weight: bold; color: #444; } .card-facts dd { margin: 0; }
@@ -86,13 +88,15 @@ def build_report(database: str | Path, output: str | Path) -> Path:
 <body>
 <header>
 <h1>Customer segments</h1>
-<p class="muted">Model {esc(version)} · built from {esc(Path(database).name)} · every chart has its numbers in a table below it</p>
+<p class="muted">Model {esc(version)} · built from {esc(Path(database).name)} · \
+every chart has its numbers in a table below it</p>
 <nav aria-label="Sections">{links}</nav>
 </header>
 <main>
 {"".join(sections)}
 </main>
-<footer>Written by <code>python -m python_udfs.report</code> from the dbt-segments marts. Charts: plotly.js, inlined.</footer>
+<footer>Written by <code>python -m python_udfs.report</code> from the dbt-segments marts. \
+Charts: plotly.js, inlined.</footer>
 </body>
 </html>
 """
@@ -103,7 +107,9 @@ def build_report(database: str | Path, output: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m python_udfs.report", description="Write the segmentation report: one self-contained HTML file from the marts of a built DuckDB file.")
+    parser = argparse.ArgumentParser(prog="python -m python_udfs.report",
+                                     description="Write the segmentation report: one self-contained HTML file "
+                                                 "from the marts of a built DuckDB file.")
     parser.add_argument("database", nargs="?", default="target/segments.duckdb", help="the built DuckDB file")
     parser.add_argument("output", nargs="?", default="target/segment_report.html", help="the HTML file to write")
     arguments = parser.parse_args(argv)

@@ -43,7 +43,8 @@ def projection_section(warehouse: Warehouse, segments: Segments, charts: Charts)
     figure.update_xaxes(title_text=f"PC1: {pct(first['pc1_variance_share'], 0)} of variance (standard deviations)")
     figure.update_yaxes(title_text=f"PC2: {pct(first['pc2_variance_share'], 0)} of variance (SD)")
     numbers = centroids[["segment_id", "segment_name", "pc1", "pc2"]].round(3).copy()
-    numbers["sampled customers"] = numbers["segment_id"].map(customers["segment_id"].value_counts()).fillna(0).astype(int)
+    numbers["sampled customers"] = (numbers["segment_id"].map(customers["segment_id"].value_counts())
+                                    .fillna(0).astype(int))
     summary = (f"Scatter plot of {len(customers):,} sampled customers on the first two principal components, "
                f"coloured by segment, with the segment centres marked. PC1 is {first.get('pc1_loadings', '')}; "
                f"PC2 is {first.get('pc2_loadings', '')}.")
@@ -125,14 +126,16 @@ def histogram_chart(table: pd.DataFrame, features: pd.DataFrame, segments: Segme
     """Share of each segment per fixed bin, one panel per feature: shows shapes the boxes hide (two humps)."""
     columns = 2
     rows = math.ceil(len(features) / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[str(name) for name in features["feature_display_name"]],
+    figure = make_subplots(rows=rows, cols=columns,
+                           subplot_titles=[str(name) for name in features["feature_display_name"]],
                            horizontal_spacing=0.08, vertical_spacing=0.5 / max(rows, 1))
     for index, feature in enumerate(features["feature"]):
         row, column = index // columns + 1, index % columns + 1
         bins = table[table["feature"] == feature].sort_values(["segment_id", "bin_index"])
         for segment_id, group in bins.groupby("segment_id"):
             figure.add_scatter(x=(group["bin_lower"] + group["bin_upper"]) / 2, y=100 * group["bin_share"],
-                               mode="lines", line={"shape": "hvh", "width": 2, "color": segments.colours[int(segment_id)]},
+                               mode="lines",
+                               line={"shape": "hvh", "width": 2, "color": segments.colours[int(segment_id)]},
                                name=segments.name(segment_id), legendgroup=str(segment_id), showlegend=index == 0,
                                row=row, col=column)
         unit = features.iloc[index]["feature_unit"] or "feature units"

@@ -387,8 +387,8 @@ def test_consumer_column_mapping_to_a_column_the_package_lacks_names_the_fix(con
 
 
 # --------------------------------------------- the marts with contracts on PostgreSQL and Spark
-# customer_segments, segment_profiles, segment_dictionary and segment_feature_distribution, against DuckDB's. Labels, names,
-# counts and model versions are equal; doubles within a tolerance: PostgreSQL 1e-9 as its features; Spark
+# customer_segments, segment_profiles, segment_dictionary and segment_feature_distribution, against DuckDB's.
+# Labels, names, counts and model versions are equal; doubles within a tolerance: PostgreSQL 1e-9 as its features; Spark
 # 1e-5 (relative, or absolute near 0): its features differ from DuckDB's by up to 1e-6 relative (decimals
 # divided to 6 places), and standardizing by a small scale makes a distance differ by up to 3e-6. A histogram
 # bin count may differ only by customers whose value lies within 1e-6 of the bin's edge, where that decides the side.

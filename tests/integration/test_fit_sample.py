@@ -136,7 +136,8 @@ def sampled_build(demo_build, tmp_path_factory):
     # its publish gate before customers are scored with it
     build.dbt("build", "--select", "segment_scaler", "segment_centroids", "segment_stability",
               "segment_model_scalers", "segment_model_centroids", "segment_training_shares", "segment_training_bins",
-              "segment_models", "segment_model_in_force", "segment_rfm_labels", "segment_dictionary", "customer_segments",
+              "segment_models", "segment_model_in_force", "segment_rfm_labels", "segment_dictionary",
+              "customer_segments",
               extra_vars=SAMPLED_VARS)
     return build
 

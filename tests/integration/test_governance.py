@@ -58,7 +58,8 @@ def public_marts_without_enforced_contract(manifest: dict) -> dict[str, str]:
 
 
 def undescribed_mart_columns(manifest: dict, database: Path) -> dict[str, list[str]]:
-    marts = [node for node in package_models(manifest).values() if node["original_file_path"].startswith("models/marts/")]
+    marts = [node for node in package_models(manifest).values()
+             if node["original_file_path"].startswith("models/marts/")]
     missing = {}
     with duckdb.connect(str(database), read_only=True) as connection:
         for node in marts:

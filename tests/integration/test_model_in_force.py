@@ -31,7 +31,8 @@ def pinned_build(demo_build, tmp_path_factory):
                              database=root / "segments.duckdb", target_dir=root / "target")
     shutil.copyfile(demo_build.database, build.database)
     with duckdb.connect(str(build.database)) as connection:
-        [(demo_version,)] = connection.sql("select model_version from segment_models where status = 'published'").fetchall()
+        [(demo_version,)] = connection.sql(
+            "select model_version from segment_models where status = 'published'").fetchall()
         [(segments,)] = connection.sql("select count(distinct segment_id) from segment_model_centroids").fetchall()
         before = dict(connection.sql("select customer_id, segment_id from customer_segments").fetchall())
         # an older version: the same scaler, the same centroids under rotated segment ids

@@ -105,7 +105,8 @@ def test_consecutive_builds_rescore_refuse_publish_and_roll_back(scenario):
     assert f"latest fit {degraded['model_version']} is NOT published" in result.stdout
     assert registry.set_index("model_version").at[day1_version, "status"] == "published"
     pd.testing.assert_frame_equal(before, build.query("select * from customer_segments order by customer_id"))
-    assert build.query("select distinct model_version from segment_dictionary")["model_version"].tolist() == [day1_version]
+    assert (build.query("select distinct model_version from segment_dictionary")["model_version"].tolist()
+            == [day1_version])
 
     # --- a sound retrain on day 2 passes the gate, is published and re-scores everyone
     build.dbt("run", "--select", *REFIT, extra_vars=SETTINGS)
@@ -116,9 +117,11 @@ def test_consecutive_builds_rescore_refuse_publish_and_roll_back(scenario):
     assert (build.query(LABELS)["model_version"] == retrained).all()
 
     # --- roll back: pinning day 1's version reproduces its day-2 labels exactly, dictionary included
-    build.dbt("run", "--selector", "score_only", extra_vars={**SETTINGS, "retrain": False, "model_version": day1_version})
+    build.dbt("run", "--selector", "score_only",
+              extra_vars={**SETTINGS, "retrain": False, "model_version": day1_version})
     pd.testing.assert_frame_equal(day2_labels_v1, build.query(LABELS), check_exact=True)
-    assert build.query("select distinct model_version from segment_dictionary")["model_version"].tolist() == [day1_version]
+    assert (build.query("select distinct model_version from segment_dictionary")["model_version"].tolist()
+            == [day1_version])
     registry = build.query("select * from segment_models").set_index("model_version")
     assert registry.at[day1_version, "status"] == "published"
     assert registry.at[day1_version, "published_by"] == "pinned by var model_version"

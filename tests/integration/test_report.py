@@ -33,7 +33,8 @@ CHART_STATE = """() => Array.from(document.querySelectorAll('figure.chart')).map
         svg => svg.getBoundingClientRect().width > 0 && svg.getBoundingClientRect().height > 0).length : 0;
     return {id: plot ? plot.id : null, width: box.width, height: box.height, svgs: svgs,
             marks: plot ? plot.querySelectorAll(arguments_marks).length : 0,
-            annotations: plot ? Array.from(plot.querySelectorAll('g.annotation text')).map(text => text.textContent) : [],
+            annotations: plot
+                ? Array.from(plot.querySelectorAll('g.annotation text')).map(text => text.textContent) : [],
             table_rows: figure.querySelectorAll('details table.numbers tbody tr').length};
 })""".replace("arguments_marks", repr(DRAWN_MARKS))
 # Text a reader must be able to read in every chart: titles, axis titles, subplot titles and other annotations,
@@ -56,7 +57,8 @@ CHART_TEXT_PROBLEMS = """() => Array.from(document.querySelectorAll('.js-plotly-
         ...pick('g.legend rect.bg', 'legend'),
     ].filter(item => item.box.width > 0 && item.box.height > 0);
     const overlaps = [], clipped = [];
-    const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+    const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1
+                            || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
     for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (item.box.left < frame.left - 1 || item.box.right > frame.right + 1 ||
@@ -184,12 +186,13 @@ def later_stage_report(demo_build, browser, tmp_path_factory) -> Rendered:
         connection.execute("create or replace table segment_k_selection (k integer, metric varchar, value double, "
                            "chosen boolean, reason varchar, vote_reason varchar)")
         connection.executemany("insert into segment_k_selection values (?, ?, ?, ?, ?, ?)", rows)
-        connection.execute("create or replace table segment_rules (segment_id integer, rule_text varchar, rule_sql varchar, "
-                           "coverage double, precision double)")
+        connection.execute("create or replace table segment_rules (segment_id integer, rule_text varchar, "
+                           "rule_sql varchar, coverage double, precision double)")
         connection.executemany("insert into segment_rules values (?, ?, ?, ?, ?)", [
             (segment_id, f"fixture rule {segment_id}: recency_days > {10 * segment_id}",
              f"recency_days > {10 * segment_id}", 0.9, 0.8) for segment_id in segments])
-        connection.execute("create or replace table segment_stability (segment_id integer, mean_jaccard double, verdict varchar)")
+        connection.execute("create or replace table segment_stability "
+                           "(segment_id integer, mean_jaccard double, verdict varchar)")
         connection.executemany("insert into segment_stability values (?, ?, ?)", [
             (segment_id, value, verdict) for segment_id, value, verdict in
             zip(segments, [0.93, 0.81, 0.70, 0.55, 0.9], ["stable", "stable", "doubtful", "unstable", "stable"])])
@@ -200,7 +203,8 @@ def later_stage_report(demo_build, browser, tmp_path_factory) -> Rendered:
         connection.execute("create or replace table segment_drift (feature varchar, psi double)")
         connection.executemany("insert into segment_drift values (?, ?)",
                                [("recency_days_log", 0.31), ("monetary_log", 0.04), ("frequency_log", 0.12)])
-        connection.execute("create or replace table segment_transitions (from_segment varchar, to_segment varchar, customers bigint)")
+        connection.execute("create or replace table segment_transitions "
+                           "(from_segment varchar, to_segment varchar, customers bigint)")
         connection.executemany("insert into segment_transitions values (?, ?, ?)", [
             ("0", "0", 4000), ("0", "1", 700), ("1", "1", 3900), ("new", "2", 350), ("3", "gone", 120)])
         connection.execute("alter table segment_dictionary add column if not exists recommended_action varchar")

@@ -9,7 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from name_checks import assert_every_segment_has_a_playbook, assert_generated_names_match_their_segments, segment_profile
+from name_checks import (
+    assert_every_segment_has_a_playbook,
+    assert_generated_names_match_their_segments,
+    segment_profile,
+)
 
 LEFT_OUT = {"discount_share": "constant", "return_rate": "constant", "sessions_per_month_log": "constant",
             "category_diversity": "near_constant"}
@@ -113,10 +117,12 @@ def test_the_playbook_row_of_the_label_applies(retail_export_build, label):
     if named.empty:
         pytest.skip(f"no segment is mostly {label} in this data")
     expected = playbook.set_index("rfm_label").loc[label]
-    drivers = retail_export_build.query(f"select * from segment_playbook where driver is not null and rfm_label = '{label}'")
+    drivers = retail_export_build.query(
+        f"select * from segment_playbook where driver is not null and rfm_label = '{label}'")
     for row in named.itertuples():
         # the label's row for one of the name's drivers wins, the most distinctive (first named) first
-        own = sorted((driver for driver in drivers["driver"] if driver in row.generated_name), key=row.generated_name.index)
+        own = sorted((driver for driver in drivers["driver"] if driver in row.generated_name),
+                     key=row.generated_name.index)
         wanted = drivers.set_index("driver").loc[own[0]] if own else expected
         assert (row.recommended_action, row.channel, row.kpi) == (wanted["recommended_action"], wanted["channel"],
                                                                   wanted["kpi"])

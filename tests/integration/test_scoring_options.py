@@ -10,7 +10,6 @@ import subprocess
 import duckdb
 import numpy as np
 import pandas as pd
-import pytest
 
 from python_udfs.segmentation import nearest_centroid
 from test_assign_segment import DBT, INTEGRATION, write_table

@@ -242,7 +242,8 @@ def _observed_dirty(run) -> dict[str, int]:
     obs["transactions.unparseable_date"] = int(ts.isna().sum())
     obs["transactions.null_customer"] = int(cid.isna().sum())
     obs["transactions.blank_customer"] = int((cid.notna() & (cid.fillna("x").str.strip() == "")).sum())
-    obs["transactions.unknown_customer"] = int((cid.notna() & (cid.fillna("").str.strip() != "") & ~cid.isin(real)).sum())
+    obs["transactions.unknown_customer"] = int(
+        (cid.notna() & (cid.fillna("").str.strip() != "") & ~cid.isin(real)).sum())
     obs["transactions.unknown_status"] = int((~tx.status.isin(dd.ORDER_STATUSES)).sum())
 
     cu = run["customers"]
@@ -255,7 +256,8 @@ def _observed_dirty(run) -> dict[str, int]:
     ts = parse_ts(ev.occurred_at)
     obs["events.duplicate"] = int(ev.duplicated().sum())
     obs["events.bad_customer"] = int((~ev.customer_id.isin(real)).sum())
-    obs["events.bad_date"] = int((ts.isna() | (ts >= pd.Timestamp("2027-01-01")) | (ts < pd.Timestamp("1990-01-01"))).sum())
+    obs["events.bad_date"] = int(
+        (ts.isna() | (ts >= pd.Timestamp("2027-01-01")) | (ts < pd.Timestamp("1990-01-01"))).sum())
     obs["events.unknown_type"] = int((~ev.event_type.isin(dd.EVENT_TYPES)).sum())
     obs["events.negative_duration"] = int((ev.duration_seconds < 0).sum())
 

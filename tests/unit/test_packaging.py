@@ -39,7 +39,8 @@ def imported_modules() -> set[str]:
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    return {module for module in modules if module not in sys.stdlib_module_names and module not in ("python_udfs", "__future__")}
+    return {module for module in modules
+            if module not in sys.stdlib_module_names and module not in ("python_udfs", "__future__")}
 
 
 def test_every_imported_module_is_a_declared_dependency():
@@ -79,6 +80,7 @@ def test_the_dbt_python_models_import_only_the_public_modules():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("python_udfs."):
                 imported.add(node.module.removeprefix("python_udfs."))
-    assert imported and imported <= set(python_udfs.__all__), f"models import {sorted(imported - set(python_udfs.__all__))}"
+    assert imported and imported <= set(python_udfs.__all__), (
+        f"models import {sorted(imported - set(python_udfs.__all__))}")
     for name in python_udfs.__all__:
         importlib.import_module(f"python_udfs.{name}")

@@ -39,7 +39,8 @@ def stability(version: str, verdicts: list[str], keys=None):
                          "mean_jaccard": [0.9 if verdict == "stable" else 0.4 for verdict in verdicts]})
 
 
-def step(previous, version, sizes, *, verdicts=None, features=FEATURES, pinned=None, settings=GateSettings(), now="2026-01-01"):
+def step(previous, version, sizes, *, verdicts=None, features=FEATURES, pinned=None, settings=GateSettings(),
+         now="2026-01-01"):
     centroids, scaler = fit(version, sizes, features)
     return next_registry(previous, centroids=centroids, scaler=scaler,
                          stability=stability(version, verdicts or ["stable"] * len(sizes)), k_selection=None,
@@ -101,9 +102,11 @@ def test_feature_changes_need_the_allow_var_and_unknown_pins_fail():
     first = step(None, "v1", [60, 40])
     other = step(first, "v2", [60, 40], features=["spend", "tenure"])
     assert status(other)["v2"] == "candidate" and "features changed" in other["gate_reason"].iloc[-1]
-    allowed = step(first, "v2", [60, 40], features=["spend", "tenure"], settings=GateSettings(allow_feature_change=True))
+    allowed = step(first, "v2", [60, 40], features=["spend", "tenure"],
+                   settings=GateSettings(allow_feature_change=True))
     assert published_version(allowed) == "v2"
-    with pytest.raises(RegistryError, match=r"model_version is 'v9', which is not a registered model version \(registered: \['v1'\]\)"):
+    with pytest.raises(RegistryError, match=r"model_version is 'v9', which is not a registered model version "
+                                            r"\(registered: \['v1'\]\)"):
         step(first, "v1", [60, 40], pinned="v9")
 
 
@@ -115,7 +118,8 @@ def test_nothing_published_fails_naming_the_fix_and_scoring_fit_picks_the_publis
     scalers = pd.concat([fit(version, [1])[1].assign(model_version=version) for version in ("v1", "v2")])
     centroids = pd.concat([fit("v1", [199, 1])[0], fit("v2", [60, 40])[0]])
     scaler, chosen = scoring_fit(registry, scalers, centroids)
-    assert set(chosen["model_version"]) == {"v2"} and list(scaler.columns) == ["feature_position", "feature", "mean", "scale"]
+    assert set(chosen["model_version"]) == {"v2"}
+    assert list(scaler.columns) == ["feature_position", "feature", "mean", "scale"]
 
 
 def test_the_gate_names_segments_by_key_not_position():

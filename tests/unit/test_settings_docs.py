@@ -45,7 +45,8 @@ def documented_settings(text: str) -> dict[str, str]:
         names = re.findall(r"`([^`]+)`", cells[0])
         assert len(names) == 1, f"docs/settings.md: one var per row, in backticks; got {cells[0]!r}"
         assert names[0] not in documented, f"docs/settings.md documents {names[0]} twice"
-        assert len(cells) >= 4 and all(cells[1:4]), f"docs/settings.md: {names[0]} needs a default, allowed values and a meaning"
+        assert len(cells) >= 4 and all(cells[1:4]), (
+            f"docs/settings.md: {names[0]} needs a default, allowed values and a meaning")
         documented[names[0]] = cells[1]
     return documented
 

@@ -14,7 +14,8 @@
     incremental_strategy='delete+insert' if incremental else none,
     unique_key='customer_id',
     on_schema_change='append_new_columns',
-    post_hook=["{{ dbt_segments.delete_rows_missing_from(this, ref('customer_features'), 'customer_id') }}"] if incremental else []
+    post_hook=["{{ dbt_segments.delete_rows_missing_from(this, ref('customer_features'), 'customer_id') }}"]
+              if incremental else []
 ) }}
 {%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- set model = dbt_segments.load_segment_model(ref('customer_features'), ref('segment_model_scalers'),
@@ -22,7 +23,8 @@
 {%- set features = [] if model is none else model.features | map(attribute='name') | list -%}
 {#- a table from before incremental scoring has no feature_hash: score everyone once -#}
 {%- set rescore_all = not is_incremental()
-        or 'feature_hash' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
+        or 'feature_hash'
+        not in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
 
 with customer_features as (
 

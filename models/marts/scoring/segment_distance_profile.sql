@@ -15,7 +15,9 @@
     pre_hook="{{ dbt_segments.delete_unregistered_model_versions(this, ref('segment_centroids')) }}") }}
 {%- set contamination = var('segment_anomaly_contamination') -%}
 {%- if contamination is not number or contamination <= 0 or contamination >= 0.5 -%}
-    {{ exceptions.raise_compiler_error("segment_anomaly_contamination is " ~ contamination ~ ": set it to the expected share of anomalies, a number above 0 and below 0.5 (e.g. 0.01).") }}
+    {{ exceptions.raise_compiler_error(
+        "segment_anomaly_contamination is " ~ contamination
+        ~ ": set it to the expected share of anomalies, a number above 0 and below 0.5 (e.g. 0.01).") }}
 {%- endif -%}
 
 {#- the latest fit and the version in force, those not profiled yet -#}
@@ -23,14 +25,18 @@
 {%- set to_profile = [] -%}
 {%- set latest = [] -%}
 {%- if execute and load_relation(ref('segment_centroids')) is not none -%}
-    {%- set known = run_query("select distinct model_version from " ~ this).columns[0].values() | list if is_incremental() else [] -%}
-    {%- do latest.extend(run_query("select distinct model_version from " ~ ref('segment_centroids')).columns[0].values()) -%}
-    {%- for version in latest + [scoring_version] if version is not none and version not in known and version not in to_profile -%}
+    {%- set known = run_query("select distinct model_version from " ~ this).columns[0].values() | list
+                    if is_incremental() else [] -%}
+    {%- do latest.extend(
+        run_query("select distinct model_version from " ~ ref('segment_centroids')).columns[0].values()) -%}
+    {%- for version in latest + [scoring_version]
+            if version is not none and version not in known and version not in to_profile -%}
         {%- do to_profile.append(version) -%}
     {%- endfor -%}
 {%- endif -%}
 {#- with nothing to profile, one version still shapes the (empty) query -#}
-{%- set scored_versions = to_profile or [scoring_version if scoring_version is not none else (latest[0] if latest else none)] %}
+{%- set scored_versions = to_profile
+                          or [scoring_version if scoring_version is not none else (latest[0] if latest else none)] %}
 
 with training_customers as (
 
@@ -73,8 +79,12 @@ final as (
         model_version,
         cast(segment_id as {{ dbt.type_int() }}) as segment_id,
         count(*) as training_customers,
-        cast({{ dbt_segments.percentile_cont('distance', 0.5) }} as {{ dbt_segments.type_double() }}) as median_distance,
-        cast({{ dbt_segments.percentile_cont('distance', 1 - contamination) }} as {{ dbt_segments.type_double() }}) as anomaly_distance_threshold,
+        cast(
+            {{ dbt_segments.percentile_cont('distance', 0.5) }} as {{ dbt_segments.type_double() }}
+        ) as median_distance,
+        cast(
+            {{ dbt_segments.percentile_cont('distance', 1 - contamination) }} as {{ dbt_segments.type_double() }}
+        ) as anomaly_distance_threshold,
         cast({{ contamination }} as {{ dbt_segments.type_double() }}) as contamination
     from distances
     group by model_version, segment_id

@@ -39,7 +39,9 @@ final as (
         cast(rfm_label as {{ dbt.type_string() }}) as rfm_label,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(sum(customers) over (partition by segment_id) as {{ dbt.type_bigint() }}) as segment_customers,
-        cast(row_number() over (partition by segment_id order by customers desc, rfm_label) as {{ dbt.type_int() }}) as label_rank
+        cast(
+            row_number() over (partition by segment_id order by customers desc, rfm_label) as {{ dbt.type_int() }}
+        ) as label_rank
     from label_counts
 
 )
