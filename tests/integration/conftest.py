@@ -50,6 +50,8 @@ def xdist_group(item) -> str:
     return shared[0] if shared else file_name
 
 
+# before pytest-xdist's own hook, which turns the xdist_group marks into the groups it schedules
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "integration" in item.path.parts and item.path.parent.name == "integration":
