@@ -75,6 +75,10 @@ def synthesize(database: Path, customers: int, k: int) -> None:
             create or replace table segment_models as
             select '{VERSION}' as model_version, 'published' as status, 'publish_gate' as published_by,
                    'passed every check' as gate_reason, timestamp '2026-01-01' as trained_at""")
+        # the one row scoring reads the version in force from (segment_model_in_force)
+        connection.execute(f"""
+            create or replace table segment_model_in_force as
+            select '{VERSION}' as model_version, 'published' as in_force_because""")
         connection.execute(f"""
             create or replace table segment_dictionary as
             select '{VERSION}' as model_version, segment_id, 'Segment ' || segment_id as segment_name

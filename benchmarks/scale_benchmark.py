@@ -204,8 +204,8 @@ STEPS = [
     # the registry records the fit (scaler, centroids, drift baselines), then publishes it (its gate reads
     # segment_stability), then every customer is scored
     ("scoring", ("run", "--select", "segment_model_scalers", "segment_model_centroids", "segment_training_shares",
-                 "segment_training_bins", "segment_models", "segment_rfm_labels", "segment_dictionary",
-                 "customer_segments")),
+                 "segment_training_bins", "segment_models", "segment_model_in_force", "segment_rfm_labels",
+                 "segment_dictionary", "customer_segments")),
 ]
 
 

@@ -330,7 +330,7 @@ def test_bad_history_settings_stop_the_build_before_anything_is_recorded(scenari
     command, env = dbt_command(build, "build", "--select", "segment_membership_history+")
     arguments = [[*command[1:-1], json.dumps({"raw_data_path": str(build.raw_dir), **bad})] for bad, _ in BAD_SETTINGS]
     # the salt is checked last, so only the invocation without other bad settings reaches it
-    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tests" / "python" / "dbt_many.py")],
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tests" / "integration" / "dbt_many.py")],
                             input=json.dumps(arguments), cwd=PROJECT_ROOT, capture_output=True, text=True,
                             env={**env, "SEGMENT_EXPORT_EMAIL_SALT": "it's"})
     assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]

@@ -175,7 +175,7 @@ def test_the_retrain_reads_the_previous_keys_from_the_warehouse(demo_copy):
 def test_renaming_through_the_seed_renames_the_segment_on_the_next_build(demo_copy, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "target", "data", "logs", "dbt_packages", "integration_tests", "docs", "__pycache__"))
+        ".venv", ".git", "target", "data", "logs", "dbt_packages", "integration_tests", "__pycache__"))
     seed = project / "seeds" / "segment_names.csv"
     seed.write_text(seed.read_text().replace(",Discount Seekers,", ",Promotion Hunters,"))
     env = {**os.environ, "DBT_PROFILES_DIR": str(project / "profiles"), "SEGMENTS_DUCKDB_PATH": str(demo_copy.database)}

@@ -18,7 +18,7 @@ import pytest
 
 from warehouses import start_postgres
 
-MACROS = Path(__file__).resolve().parents[2] / "macros" / "sha256_hex.sql"
+MACROS = Path(__file__).resolve().parents[2] / "macros" / "cross_database" / "sha256_hex.sql"
 # ASCII, a plus tag, non-ASCII letters (UTF-8 bytes must be hashed, not code points), a salted value, empty
 VALUES = ["a@example.com", "known.person+jürgen@example.com", "zoë.ñandú@exämple.com", "pepper-42b@example.com", ""]
 EXPECTED = {value: hashlib.sha256(value.encode("utf-8")).hexdigest() for value in VALUES}
