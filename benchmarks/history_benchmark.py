@@ -38,7 +38,8 @@ def write_inputs(database: Path, customers: int) -> None:
         """)
         con.execute("create table int_customers_cleaned as select customer_id, lower(customer_id) || '@example.com' "
                     "as email from customer_segments")
-        con.execute("create table segment_dictionary as select range as segment_id, 'segment ' || range as segment_name, "
+        con.execute("create table segment_dictionary as select range as segment_id, "
+                    "'segment ' || range as segment_name, "
                     "'action ' || range as recommended_action, 'email' as channel from range(5)")
 
 
@@ -55,7 +56,8 @@ def change_day(database: Path, share: float) -> int:
         con.execute(f"update customer_segments set segment_id = (segment_id + 1) % 5, "
                     f"segment_name = 'segment ' || ((segment_id + 1) % 5) "
                     f"where customer_id in (select customer_id from picked where k <= {n})")
-        con.execute(f"delete from customer_segments where customer_id in (select customer_id from picked where k > {n})")
+        con.execute("delete from customer_segments where customer_id in "
+                    f"(select customer_id from picked where k > {n})")
         con.execute(f"""
             insert into customer_segments
             select printf('N%09d', i), cast(i % 5 as integer), 'segment ' || (i % 5), 'km-benchmark',
@@ -71,7 +73,8 @@ def run_day(workdir: Path, database: Path, observed_at: str) -> dict[str, float]
     env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"), "SEGMENTS_DUCKDB_PATH": str(database)}
     target = workdir / "target"
     result = subprocess.run([DBT, "run", "--select", "segment_membership_history+", "segment_export",
-                             "--exclude", "test_type:unit", "--target-path", str(target), "--log-path", str(workdir / "logs"),
+                             "--exclude", "test_type:unit", "--target-path", str(target),
+                             "--log-path", str(workdir / "logs"),
                              "--vars", json.dumps({"history_observed_at": observed_at})],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -97,7 +100,8 @@ def main() -> None:
                                        "returned_customers + rescored_customers + gone_customers "
                                        "from segment_membership_runs").fetchall())
             rows = con.execute("select count(*) from segment_membership_history").fetchall()[0][0]
-    print(f"{args.customers:,} customers; day 2: {changed:,} changed ({args.changed_share:.1%} each moved, left, arrived)")
+    print(f"{args.customers:,} customers; day 2: {changed:,} changed "
+          f"({args.changed_share:.1%} each moved, left, arrived)")
     print(f"{'model':<30}{'day 1 (s)':>12}{'day 2 (s)':>12}")
     for model in MODELS:
         print(f"{model:<30}{day_one[model]:>12.2f}{day_two[model]:>12.2f}")

@@ -75,6 +75,10 @@ def synthesize(database: Path, customers: int, k: int) -> None:
             create or replace table segment_models as
             select '{VERSION}' as model_version, 'published' as status, 'publish_gate' as published_by,
                    'passed every check' as gate_reason, timestamp '2026-01-01' as trained_at""")
+        # the one row scoring reads the version in force from (segment_model_in_force)
+        connection.execute(f"""
+            create or replace table segment_model_in_force as
+            select '{VERSION}' as model_version, 'published' as in_force_because""")
         connection.execute(f"""
             create or replace table segment_dictionary as
             select '{VERSION}' as model_version, segment_id, 'Segment ' || segment_id as segment_name
@@ -90,7 +94,7 @@ def change_customers(database: Path, share: float, round_number: int) -> set[str
             "select customer_id from customer_features order by md5(customer_id || ?) limit ?",
             [str(round_number), count]).fetchall()]
         connection.execute("create temp table changed as select unnest(?) as customer_id", [ids])
-        # a repeat purchase: frequency and money move, as python_udfs.demo_changes plants it
+        # a repeat purchase: frequency and money move, as python_udfs.demo.changes plants it
         connection.execute("""
             update customer_features set frequency_log = frequency_log + 0.25, monetary_log = monetary_log + 0.5
             where customer_id in (select customer_id from changed)""")

@@ -1,6 +1,6 @@
 """Write the demo data at benchmark scale (e.g. 1,000,000 customers) in chunks, with the demo generator itself.
 
-`python_udfs.demo_data.generate` builds every table in memory (about 1.2 GB of resident memory per 20,000
+`python_udfs.demo.data.generate` builds every table in memory (about 1.2 GB of resident memory per 20,000
 customers, so about 60 GB for a million), so it cannot write a million customers in one call on a 24 GiB
 machine. This script calls it once per chunk of customers (seed + chunk index), gives every id of a chunk a
 chunk tag (C000123 -> C007-000123, likewise order, event and ticket ids) so ids stay unique across chunks,
@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from python_udfs.demo_data import MIN_CUSTOMERS, SCHEMAS, generate  # noqa: E402
+from python_udfs.demo.data import MIN_CUSTOMERS, SCHEMAS, generate  # noqa: E402
 
 TABLES = ("customers", "transactions", "events", "support_tickets")
 ID_COLUMNS = {

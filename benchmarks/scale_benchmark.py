@@ -6,7 +6,8 @@ so that is the whole step's memory):
 
   0. data        the demo generator, chunked (benchmarks/large_demo_data.py); --orders-scale 1.9 for 50 lines a customer
   1. features    `dbt run --select +customer_features`: staging, cleaning, quarantine inputs, RFM, features
-  2. fit         `dbt run --select segment_retrain_decision segment_feature_screening segment_scaler segment_k_selection segment_centroids`,
+  2. fit         `dbt run --select segment_retrain_decision segment_feature_screening segment_scaler
+                 segment_k_selection segment_centroids`,
                  n_segments auto:
                  the stratified sample drawn in DuckDB, the K search on it, (MiniBatch)KMeans at the chosen K
   3. explain     `dbt run --select segment_stability segment_algorithm_comparison` on the same sample
@@ -26,8 +27,8 @@ well inside 24 GiB. DuckDB spills to its default folder beside the database file
 temp_directory in the profile breaks dbt-duckdb, which sets it again on each new cursor and DuckDB refuses
 once a spill has happened.
 
-Usage: python benchmarks/scale_benchmark.py --workdir /tmp/scale [--customers 1000000] [--orders-scale 1.9] [--chunk 50000]
-                                            [--score-rows 10000000] [--reuse-data]
+Usage: python benchmarks/scale_benchmark.py --workdir /tmp/scale [--customers 1000000] [--orders-scale 1.9]
+                                            [--chunk 50000] [--score-rows 10000000] [--reuse-data]
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def machine() -> str:
             f"python {platform.python_version()}  duckdb {duckdb.__version__}  numpy {np.__version__}")
 
 
-def timed(command: list[str], env: dict | None = None, cwd: Path = PROJECT_ROOT, log: Path | None = None) -> tuple[float, float]:
+def timed(command: list[str], env: dict | None = None, cwd: Path = PROJECT_ROOT,
+          log: Path | None = None) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak resident GiB of the child). Fails loudly on error."""
     started = time.perf_counter()
     with open(log or os.devnull, "w") as out:
@@ -122,7 +124,8 @@ class Dbt:
         return json.loads(result.stdout)["compiled"]
 
 
-def score_in_numpy(connection, table: str, features: list[str], means, scales, centroids) -> tuple[np.ndarray, float, float]:
+def score_in_numpy(connection, table: str, features: list[str], means, scales,
+                   centroids) -> tuple[np.ndarray, float, float]:
     """Export the feature columns to numpy, standardize, squared distances to every centroid, argmin.
 
     Returns (labels, seconds with the export, seconds of the computation alone on arrays in memory).
@@ -173,7 +176,8 @@ def scoring_10m(dbt: Dbt, database: Path, rows: int, repeats: int) -> dict:
             memory_runs.append(in_memory)
             print(f"  round {round_number + 1}/{repeats}: SQL {sql_runs[-1]:.3f} s, numpy export + argmin "
                   f"{with_export:.3f} s (argmin alone {in_memory:.3f} s)", flush=True)
-        sql_labels = connection.sql("select segment_id from scored_scale_bench order by row_id").fetchnumpy()["segment_id"]
+        sql_labels = connection.sql(
+            "select segment_id from scored_scale_bench order by row_id").fetchnumpy()["segment_id"]
         connection.execute("drop table scored_scale_bench")
         connection.execute("drop table features_scale_bench")
     segment_ids = np.sort(centroid_table["segment_id"].unique())
@@ -200,8 +204,8 @@ STEPS = [
     # the registry records the fit (scaler, centroids, drift baselines), then publishes it (its gate reads
     # segment_stability), then every customer is scored
     ("scoring", ("run", "--select", "segment_model_scalers", "segment_model_centroids", "segment_training_shares",
-                 "segment_training_bins", "segment_models", "segment_rfm_labels", "segment_dictionary",
-                 "customer_segments")),
+                 "segment_training_bins", "segment_models", "segment_model_in_force", "segment_rfm_labels",
+                 "segment_dictionary", "customer_segments")),
 ]
 
 
@@ -266,7 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     with duckdb.connect(str(database), read_only=True) as connection:
         counts = connection.sql("""
             select (select count(*) from customer_features), (select count(*) from customer_segments),
-                   (select count(*) from customer_features where customer_id not in (select customer_id from customer_segments)),
+                   (select count(*) from customer_features
+                    where customer_id not in (select customer_id from customer_segments)),
                    (select count(distinct k) from segment_k_selection where chosen),
                    (select max(k) from segment_k_selection where chosen),
                    (select max(model_version) from segment_centroids),
@@ -294,7 +299,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:<12}{report[name]['seconds']:>10.1f}{report[name]['peak_gib']:>10.2f}")
     print(f"fit: K = {counts[4]} on {int(counts[6]):,} sampled customers; model {counts[5]}")
     print_scoring(scoring, args.repeats)
-    print(f"total {report['total_seconds']:.0f} s; benchmark process peak {report['benchmark_process_peak_gib']:.2f} GiB")
+    print(f"total {report['total_seconds']:.0f} s; "
+          f"benchmark process peak {report['benchmark_process_peak_gib']:.2f} GiB")
     if scoring["mismatches"]:
         raise SystemExit("SQL and numpy labels differ")
 

@@ -237,7 +237,8 @@ def join_form_sql(model: SegmentModel) -> str:
     """The macro's arithmetic (standardize with null/NaN -> 0, (x - c) * (x - c) summed left to right) as a
     cross join with the centroid table, the nearest per row by arg_min; ties to the lowest id by the key's
     second element."""
-    standardized = [f"coalesce((nullif({name}, 'NaN'::double) - {double(model.means[i])}) / {double(model.scales[i])}, 0)"
+    standardized = [f"coalesce((nullif({name}, 'NaN'::double) - {double(model.means[i])})"
+                    f" / {double(model.scales[i])}, 0)"
                     for i, name in enumerate(model.feature_names)]
     distance = " + ".join(f"({x} - c{i}) * ({x} - c{i})" for i, x in enumerate(standardized))
     return f"""
@@ -259,13 +260,15 @@ def expanded_form_sql(model: SegmentModel) -> str:
     a = (model.centroids ** 2).sum(axis=1) + 2.0 * (model.centroids * model.means / model.scales).sum(axis=1)
     raw = ", ".join(f"coalesce(nullif({name}, 'NaN'::double), {double(model.means[i])}) as r{i}"
                     for i, name in enumerate(model.feature_names))
-    scores = ", ".join(f"{double(a[k])} + " + " + ".join(f"r{i} * {double(b[k, i])}" for i in range(b.shape[1])) + f" as s{k}"
+    scores = ", ".join(f"{double(a[k])} + "
+                       + " + ".join(f"r{i} * {double(b[k, i])}" for i in range(b.shape[1])) + f" as s{k}"
                        for k in range(len(a)))
     cases = " ".join(f"when s{k} = best then {k}" for k in range(len(a)))
     return f"""
         select row_id, case {cases} end as segment_id, best as partial_distance, 'case_0' as model_version
         from (select *, least({", ".join(f"s{k}" for k in range(len(a)))}) as best
-              from (select row_id, {scores} from (select row_id, {raw} from fixture_rows_0) as raw) as scores) as nearest"""
+              from (select row_id, {scores}
+                    from (select row_id, {raw} from fixture_rows_0) as raw) as scores) as nearest"""
 
 
 # ------------------------------------------------------------------------------------------- timing
@@ -387,7 +390,8 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 
         def sklearn_write() -> None:
             # the labels go back next to their row ids, as the SQL's table has them (row ids read with the features)
-            table = connection.sql(f"select row_id, {', '.join(model.feature_names)} from fixture_rows_0").to_arrow_table()
+            table = connection.sql(
+                f"select row_id, {', '.join(model.feature_names)} from fixture_rows_0").to_arrow_table()
             features = [table.column(name).to_numpy() for name in model.feature_names]
             labels = pa.table({"row_id": table.column("row_id"),
                                "segment_id": kmeans.predict(standardized_matrix(features, model)).astype(np.int32)})

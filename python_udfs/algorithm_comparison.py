@@ -36,6 +36,7 @@ from sklearn.metrics import adjusted_rand_score, davies_bouldin_score, silhouett
 from sklearn.mixture import GaussianMixture
 
 from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.settings_schema import check_setting
 from python_udfs.threads import single_threaded
 
 ALGORITHMS = ("kmeans", "minibatch_kmeans", "gaussian_mixture", "birch", "ward_agglomerative", "hdbscan")
@@ -82,11 +83,7 @@ def compare_algorithms(
     """(the comparison table, one row per algorithm; each algorithm's labels on the rows it fitted; the
     sample's row positions). Rows of `scaled` must come in a fixed order (customer_id) for identical rebuilds."""
     n_rows = len(scaled)
-    if sample_size < 2:
-        raise SegmentationConfigError(
-            f"comparison_sample_size is {sample_size}: the sampled algorithms and the silhouette need at least "
-            "2 customers; set it to a whole number >= 2 (5000 is usual)."
-        )
+    check_setting("comparison_sample_size", sample_size, SegmentationConfigError)
     if not 2 <= n_segments <= n_rows:
         raise SegmentationConfigError(
             f"{n_rows} customers cannot be compared at K = {n_segments}: K must be between 2 and the number of "

@@ -33,7 +33,16 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
-from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.frames import to_pandas
+from python_udfs.registry import scoring_fit
+from python_udfs.segmentation import (
+    SegmentationConfigError,
+    centroid_matrix,
+    feature_matrix,
+    scaler_from_table,
+    standardize,
+)
+from python_udfs.settings_schema import check_setting
 
 
 @dataclass
@@ -239,8 +248,10 @@ def threshold_tree_sequence(scaled: np.ndarray, labels: np.ndarray, centroids: n
         lower, upper = leaf["bounds"].get(position, (None, None))
         goes_left = scaled[leaf["rows"], position] <= threshold
         for rows, bounds in (
-            (leaf["rows"][goes_left], {**leaf["bounds"], position: (lower, threshold if upper is None else min(upper, threshold))}),
-            (leaf["rows"][~goes_left], {**leaf["bounds"], position: (threshold if lower is None else max(lower, threshold), upper)}),
+            (leaf["rows"][goes_left],
+             {**leaf["bounds"], position: (lower, threshold if upper is None else min(upper, threshold))}),
+            (leaf["rows"][~goes_left],
+             {**leaf["bounds"], position: (threshold if lower is None else max(lower, threshold), upper)}),
         ):
             cost, centre = _leaf_cost(scaled[rows], centroids)
             leaves.insert(index, {"bounds": bounds, "rows": rows, "cost": cost, "centre": centre})
@@ -272,10 +283,7 @@ def fit_rules(
 
     `labels` are positions 0..k-1 (rows of `centroids`); given `segment_ids`, the returned rules speak in
     those segment keys (RuleSet.keyed)."""
-    if max_leaf_factor < 1:
-        raise SegmentationConfigError(
-            f"rule_max_leaf_factor is {max_leaf_factor}: it needs to be at least 1 (at most k x factor leaves; 4 is usual)."
-        )
+    check_setting("rule_max_leaf_factor", max_leaf_factor, SegmentationConfigError)
     means = np.asarray(means, dtype=np.float64)
     filled = np.where(np.isnan(values), means, values)
     max_leaves = max_leaf_factor * k
@@ -394,3 +402,38 @@ def rule_table(
         })
     return pd.DataFrame(rows).astype({"segment_id": "int32", "rule_leaves": "int64", "segment_customers": "int64",
                                       "rule_customers": "int64", "total_leaves": "int64"})
+
+
+def scoring_model_rules(customers, registry, scalers, centroids, settings) -> pd.DataFrame:
+    """segment_rules: the rules of the model version customers are scored with (pinned or published, not
+    merely the latest fit), from the model's refs (customer_features, segment_models,
+    segment_model_scalers, segment_model_centroids) and its settings (python_udfs.model_settings)."""
+    customers = to_pandas(customers, order_by="customer_id")
+    scaler, centroids = scoring_fit(to_pandas(registry), to_pandas(scalers, order_by="feature_position"),
+                                    to_pandas(centroids, order_by="segment_id"))
+    features, means, scales = scaler_from_table(scaler)
+    scaled = standardize(customers, scaler)
+    fitted = centroid_matrix(centroids)
+    positions, squared_distances = fitted.nearest_positions(scaled)
+    values = feature_matrix(customers, features)
+    rules, summary = fit_rules(
+        values,
+        features,
+        means,
+        scaled,
+        positions,
+        kmeans_cost=float(squared_distances.sum()),
+        k=fitted.k,
+        max_leaf_factor=settings.rule_max_leaf_factor,
+        fidelity_target=settings.rule_fidelity_target,
+        cost_ratio_target=settings.rule_cost_ratio_target,
+        random_state=settings.random_state,
+        centroids=fitted.matrix,
+        scales=scales,
+        segment_ids=fitted.segment_ids,
+    )
+    # *_log columns are ln(1 + base column) (customer_features): their rules read on the base column's scale
+    log_features = {name for name in features if name.endswith("_log") and name[: -len("_log")] in customers.columns}
+    table = rule_table(rules, summary, fitted.keys(positions), rules.partition(values), log_features)
+    table.insert(1, "model_version", centroids["model_version"].iloc[0])
+    return table

@@ -31,7 +31,9 @@ import pandas as pd
 from ibis.backends.sql.datatypes import DuckDBType
 
 from python_udfs.frames import to_pandas
-from python_udfs.segmentation import SegmentationConfigError, _is_integer
+from python_udfs.registry import fit_to_keep
+from python_udfs.segmentation import SegmentationConfigError
+from python_udfs.settings_schema import check_setting, rule_message
 
 POPULATION = "fit_population"  # the name the compiled SQL reads the population by
 NULL_STRATUM = "(null)"
@@ -40,7 +42,8 @@ MAX_STRATA = 1000  # a CASE per stratum is compiled into the SQL; more strata th
 
 @dataclass(frozen=True)
 class SampleSettings:
-    """The vars of the fit sample, checked (macros/validate_settings.sql checks them too, before any model)."""
+    """The vars of the fit sample, checked against the settings schema (as validate_settings checks them
+    before any model)."""
 
     threshold: int
     size: int
@@ -49,23 +52,18 @@ class SampleSettings:
 
     @classmethod
     def checked(cls, threshold, size, strata, random_state) -> SampleSettings:
-        """From the vars as a dbt Python model reads them: each model calls `dbt.config.get("<var>")` with the
-        literal name, because dbt passes a Python model only the config keys its own code names."""
-        values = {"fit_sample_threshold": threshold, "fit_sample_size": size, "random_state": random_state}
-        for name, value in values.items():
-            if not _is_integer(value) or int(value) < (0 if name == "random_state" else 1):
-                raise SegmentationConfigError(
-                    f"{name} is {value!r}: set the {name} var to a whole number"
-                    f"{' >= 0' if name == 'random_state' else ' >= 1'}."
-                )
-        threshold, size = int(threshold), int(size)
+        """From the vars' values, each checked against the settings schema, and the sample no larger than
+        the population it is drawn from."""
+        def check(name, value):
+            return check_setting(name, value, SegmentationConfigError)
+
+        threshold, size = check("fit_sample_threshold", threshold), check("fit_sample_size", size)
         if size > threshold:
             raise SegmentationConfigError(
-                f"fit_sample_size ({size}) is above fit_sample_threshold ({threshold}): a sample cannot be larger "
-                "than the population it is drawn from; set fit_sample_size <= fit_sample_threshold."
-            )
-        strata = None if strata in (None, "", "none", "None") else str(strata).lower()
-        return cls(threshold=threshold, size=size, strata=strata, random_state=int(random_state))
+                rule_message("fit_sample_size_above_threshold", size=size, threshold=threshold))
+        strata = check("fit_sample_strata", strata)
+        return cls(threshold=threshold, size=size, strata=None if strata is None else strata.lower(),
+                   random_state=check("random_state", random_state))
 
 
 @dataclass(frozen=True)
@@ -101,8 +99,10 @@ def _as_relation(data):
 
 
 def _population_table(relation) -> ibis.Table:
-    """An unbound ibis table with the columns and types of `relation`: ibis compiles the query, the warehouse runs it."""
-    return ibis.table({str(name): DuckDBType.from_string(str(dtype)) for name, dtype in zip(relation.columns, relation.types)},
+    """An unbound ibis table with the columns and types of `relation`: ibis compiles the query, the warehouse
+    runs it."""
+    return ibis.table({str(name): DuckDBType.from_string(str(dtype))
+                       for name, dtype in zip(relation.columns, relation.types)},
                       name=POPULATION)
 
 
@@ -140,10 +140,8 @@ def fit_customers(data, settings: SampleSettings, order_by: str = "customer_id")
     table = _population_table(relation)
     columns = {name.lower(): name for name in table.columns}
     if settings.strata is not None and settings.strata not in columns:
-        raise SegmentationConfigError(
-            f"fit_sample_strata names '{settings.strata}', which customer_features does not have: choose one of "
-            f"{sorted(columns)} (e.g. rfm_label) in the fit_sample_strata var, or null for a simple random sample."
-        )
+        raise SegmentationConfigError(rule_message("fit_sample_strata_unknown", strata=settings.strata,
+                                                   columns=", ".join(sorted(columns))))
     strata = columns.get(settings.strata) if settings.strata else None
     stratum = _stratum(table, strata)
     counts = _run(relation, table.group_by(stratum.name("stratum")).aggregate(customers=table.count()))
@@ -162,3 +160,23 @@ def fit_customers(data, settings: SampleSettings, order_by: str = "customer_id")
     frame = to_pandas(_run(relation, sample), order_by=order_by)
     strata_table = counts.set_index("stratum").join(quotas).reset_index()
     return FitCustomers(frame=frame, population=population, sampled=True, strata=strata_table)
+
+
+@dataclass(frozen=True)
+class FitInput:
+    """What a fit model starts from: the customers to fit on, or on a score-only build its previous table."""
+
+    customers: pd.DataFrame | None
+    kept: pd.DataFrame | None  # the model's previous table, kept as it is; None when this build refits
+
+
+def fit_input(settings, customer_features, retrain_decision=None, session=None, this=None) -> FitInput:
+    """The start every fit model shares. Given `retrain_decision` (segment_retrain_decision), a score-only
+    build (retrain false, no drift retrain) keeps the model's previous table (`this`, read through
+    `session`); otherwise the customers of customer_features: all, or above fit_sample_threshold the
+    seeded stratified sample (the same one in every fit model, so they fit the same customers)."""
+    if retrain_decision is not None:
+        kept = fit_to_keep(settings.retrain, retrain_decision, session, this)
+        if kept is not None:
+            return FitInput(customers=None, kept=kept)
+    return FitInput(customers=fit_customers(customer_features, settings.sample).frame, kept=None)

@@ -42,13 +42,41 @@ def read_existing(session, relation) -> pd.DataFrame | None:
     """The table a model wrote last time (e.g. `dbt.this`), or None on a first build.
 
     A model that keeps something from its previous run (segment keys across a retrain) reads itself
-    before the new table replaces it.
+    before the new table replaces it. Only "this table does not exist" means a first build: any other
+    error (a lost connection, a view over a dropped table, no permission) is raised, because reading it
+    as a first build would silently start the segment keys over.
     """
     try:
         # DuckDB connections, Snowpark sessions and Spark sessions all answer sql() with a frame to_pandas reads
         return to_pandas(session.sql(f"select * from {relation}"))
-    except Exception:  # no such table yet: each engine raises its own error type
-        return None
+    except Exception as error:
+        if is_missing_table(error, relation):
+            return None
+        raise
+
+
+def is_missing_table(error: Exception, relation) -> bool:
+    """Whether `error` says that `relation` itself does not exist, as each engine words it.
+
+    DuckDB raises a CatalogException, PySpark an AnalysisException of class TABLE_OR_VIEW_NOT_FOUND,
+    Snowpark a SnowparkSQLException saying "does not exist". The message must also name the relation
+    (its identifier): a view whose underlying table is gone raises the same error naming that
+    other table, and that is no first build. Matched by class name, so no engine package is imported.
+    """
+    names = {kind.__name__ for kind in type(error).__mro__}
+    text = str(error).lower().split("did you mean")[0]  # DuckDB's suggestions may name other tables
+    if names & {"CatalogException", "SnowparkSQLException"}:
+        missing = "does not exist" in text
+    elif "AnalysisException" in names:
+        missing = "table_or_view_not_found" in text
+    else:
+        return False
+    return missing and _identifier(relation).lower() in text
+
+
+def _identifier(relation) -> str:
+    """The table name of a relation (dbt.this, or its quoted text), unquoted."""
+    return str(getattr(relation, "identifier", "") or "") or str(relation).rsplit(".", 1)[-1].strip('"`[] ')
 
 
 def sibling_relation(this, identifier: str) -> str:

@@ -44,6 +44,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 from python_udfs.segmentation import SegmentationConfigError, kmeans_estimator
+from python_udfs.settings_schema import check_setting
 from python_udfs.stability import DOUBTFUL_JACCARD, bootstrap_stability
 from python_udfs.threads import single_threaded
 
@@ -185,15 +186,8 @@ def select_k(
             f"only {n_rows} customers to segment into {k_min}..{k_max} segments: lower segment_k_range, or widen "
             "the data window (as_of_date, raw data)."
         )
-    if gap_reference_sets < 1:
-        raise SegmentationConfigError(
-            f"gap_reference_sets is {gap_reference_sets}: the gap statistic needs at least 1 reference set (10 is usual)."
-        )
-    if stability_bootstrap_samples < 2:
-        raise SegmentationConfigError(
-            f"k_stability_bootstrap_samples is {stability_bootstrap_samples}: the stability vote needs at least 2 "
-            "resamples (10 is usual)."
-        )
+    check_setting("gap_reference_sets", gap_reference_sets, SegmentationConfigError)
+    check_setting("k_stability_bootstrap_samples", stability_bootstrap_samples, SegmentationConfigError)
 
     if n_rows > gap_sample_size:
         picked = np.sort(np.random.default_rng(random_state).choice(n_rows, size=gap_sample_size, replace=False))
@@ -265,7 +259,8 @@ def select_k(
         # a vote is 1 on its K; an abstention is 0, on the K it looked at (the elbow) or the range's first
         vote_reasons = {f"vote_{criterion}": why for criterion, (voted, why) in votes.items()
                         if k == (voted if voted is not None else (elbow if elbow in range_ks else range_ks[0]))}
-        values.update({metric: 0.0 if votes[metric.removeprefix("vote_")][0] is None else 1.0 for metric in vote_reasons})
+        values.update({metric: 0.0 if votes[metric.removeprefix("vote_")][0] is None else 1.0
+                       for metric in vote_reasons})
         for metric in (*METRICS, *VOTE_METRICS):
             if metric not in values or np.isnan(values[metric]):
                 continue
@@ -351,7 +346,8 @@ def consensus(ks: list[int], evidence: dict[str, dict[int, float]], elbow: int |
     tally = "; ".join(
         f"K = {k}: {len(voters)} ({', '.join(CRITERION_NAMES[criterion] for criterion in voters)})"
         for k, voters in sorted(counts.items(), key=lambda item: (-len(item[1]), item[0])) if voters)
-    text = f"Consensus of {len(CRITERIA)} criteria over K = {ks[0]}..{ks[-1]} chooses K = {chosen}. Votes: {tally}.{tie_text}"
+    text = (f"Consensus of {len(CRITERIA)} criteria over K = {ks[0]}..{ks[-1]} chooses K = {chosen}. "
+            f"Votes: {tally}.{tie_text}")
     abstained = [CRITERION_NAMES[criterion] for criterion, (voted, _) in votes.items() if voted is None]
     if abstained:
         text += f" Abstained: {', '.join(abstained)}."

@@ -15,23 +15,18 @@ from sklearn.decomposition import PCA
 
 from python_udfs.segmentation import (
     SegmentationConfigError,
-    _is_integer,
     centroid_matrix,
     scaler_from_table,
     standardize,
 )
+from python_udfs.settings_schema import check_setting
 
 N_COMPONENTS = 2
 
 
 def check_sample_size(value) -> int:
     """The `projection_sample_size` var: a whole number >= 0 (0 keeps only the centroids)."""
-    if not _is_integer(value) or int(value) < 0:
-        raise SegmentationConfigError(
-            f"projection_sample_size is {value!r}: set it to a whole number of customers >= 0 (e.g. 2000) "
-            "in the projection_sample_size var."
-        )
-    return int(value)
+    return check_setting("projection_sample_size", value, SegmentationConfigError)
 
 
 def sample_customers(customer_ids: pd.Series, size: int, random_state: int) -> list[str]:

@@ -18,7 +18,8 @@ The latest fit is registered only once every registry table records it (``record
 published version can always be scored and monitored; rows a stopped build recorded for a version it
 never registered are removed by the next build (macro ``delete_unregistered_model_versions``).
 
-Everything takes and returns pandas, so pytest reaches the gate without dbt.
+Everything takes and returns pandas, so pytest reaches the gate without dbt; model_version_in_force
+reads the version in force from a built DuckDB file, for the tools.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from python_udfs.segmentation import as_list
+from python_udfs.settings_schema import SCHEMA, check_setting, rule_message
 
 STATUSES = ("candidate", "published", "retired")
 PUBLISHED_BY_GATE = "publish_gate"
 PUBLISHED_BY_PIN = "pinned by var model_version"
-VERDICTS = ("stable", "doubtful", "unstable")
+VERDICTS = SCHEMA["publish_gate_allowed_verdicts"].choices  # stable, doubtful, unstable
 
 COLUMNS = {
     "model_version": "string",
@@ -79,30 +80,15 @@ class GateSettings:
 
     @classmethod
     def from_config(cls, min_segment_share, allowed_verdicts, allow_feature_change, allow_unstable=False):
-        try:
-            share = float(min_segment_share)
-        except (TypeError, ValueError):
-            share = -1.0
-        if not 0 <= share < 1:
-            raise RegistryError(
-                f"publish_gate_min_segment_share is {min_segment_share!r}: set it to a share of customers "
-                "between 0 and 1 (e.g. 0.01 refuses a model with a segment under 1 % of the customers)."
-            )
-        verdicts = tuple(str(value).strip().lower() for value in as_list(allowed_verdicts))
-        unknown = [value for value in verdicts if value not in VERDICTS]
-        if unknown:
-            raise RegistryError(
-                f"publish_gate_allowed_verdicts names {unknown}: choose from {list(VERDICTS)}."
-            )
-        if _truthy(allow_unstable) and "unstable" not in verdicts:
+        """From the vars' values, each checked against the settings schema."""
+        def check(name, value):
+            return check_setting(name, value, RegistryError)
+
+        verdicts = check("publish_gate_allowed_verdicts", allowed_verdicts)
+        if check("allow_unstable_segments", allow_unstable) and "unstable" not in verdicts:
             verdicts = (*verdicts, "unstable")
-        return cls(share, verdicts, _truthy(allow_feature_change))
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+        return cls(check("publish_gate_min_segment_share", min_segment_share), verdicts,
+                   check("publish_gate_allow_feature_change", allow_feature_change))
 
 
 def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.DataFrame | None,
@@ -120,7 +106,8 @@ def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.D
         for segment, share in small.items():
             failures.append(
                 f"segment {int(segment)} holds {share:.2%} of the customers "
-                f"({int(sizes[segment])} of {total}), below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
+                f"({int(sizes[segment])} of {total}), "
+                f"below publish_gate_min_segment_share {settings.min_segment_share:.2%}"
             )
     if stability is None or stability.empty:
         failures.append("segment_stability holds no verdicts for it (its build stopped before segment_stability "
@@ -135,8 +122,8 @@ def gate_failures(centroids: pd.DataFrame, scaler: pd.DataFrame, stability: pd.D
     features = feature_list(scaler)
     if published_features is not None and features != published_features and not settings.allow_feature_change:
         failures.append(
-            f"features changed from [{published_features}] to [{features}]; set publish_gate_allow_feature_change: true "
-            "to publish a model on other features"
+            f"features changed from [{published_features}] to [{features}]; "
+            "set publish_gate_allow_feature_change: true to publish a model on other features"
         )
     return failures
 
@@ -200,13 +187,15 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
             "model_version": candidate, "status": "candidate", "published_by": None, "latest_fit": True,
             "gate_passed": False,
             "gate_reason": None, "trained_at": now, "published_at": pd.NaT, "retired_at": pd.NaT,
-            "retired_reason": None, "status_changed_at": now, "training_window_start": pd.Timestamp(training_window_start),
+            "retired_reason": None, "status_changed_at": now,
+            "training_window_start": pd.Timestamp(training_window_start),
             "as_of_date": pd.Timestamp(as_of_date), "training_rows": int(sizes.sum()),
             "n_features": int(len(scaler)), "features": feature_list(scaler), "n_segments": int(len(sizes)),
             "parameters": parameters, "smallest_segment_share": float(sizes.min() / sizes.sum()),
             **quality(k_selection, stability),
         }
-        registry = pd.concat([registry, pd.DataFrame([row])], ignore_index=True) if len(registry) else pd.DataFrame([row])
+        registry = (pd.concat([registry, pd.DataFrame([row])], ignore_index=True) if len(registry)
+                    else pd.DataFrame([row]))
 
     index = registry.index[registry["model_version"] == candidate][0]
     candidate_status = registry.at[index, "status"]
@@ -223,10 +212,8 @@ def next_registry(previous: pd.DataFrame | None, *, centroids: pd.DataFrame, sca
 
     if pinned is not None:
         if pinned not in set(registry["model_version"]):
-            raise RegistryError(
-                f"model_version is '{pinned}', which is not a registered model version (registered: "
-                f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
-            )
+            raise RegistryError(rule_message("model_version_unregistered", version=pinned,
+                                             versions=sorted(registry["model_version"])))
         new_published, published_by = pinned, PUBLISHED_BY_PIN
     elif candidate_status == "candidate" and bool(registry.at[index, "gate_passed"]):
         new_published, published_by = candidate, PUBLISHED_BY_GATE
@@ -262,10 +249,8 @@ def published_version(registry: pd.DataFrame, pinned: str | None = None) -> str:
     if version is not None:
         return version
     if pinned is not None:
-        raise RegistryError(
-            f"model_version is '{pinned}', which is not a registered model version (registered: "
-            f"{sorted(registry['model_version'])}): pin one of those, or set model_version to null."
-        )
+        raise RegistryError(rule_message("model_version_unregistered", version=pinned,
+                                         versions=sorted(registry["model_version"])))
     refused = registry.loc[registry["status"] == "candidate", "gate_reason"].dropna()
     raise RegistryError(
         "no model version is published"
@@ -294,7 +279,7 @@ def recorded_scaler(version: str, scalers: pd.DataFrame, **recorded: pd.DataFram
 
 def pinned_version(value) -> str | None:
     """The model_version var as a Python model's config hands it over: a version, or None when unset."""
-    return None if value in (None, "", "None", "none", "null") else str(value)
+    return check_setting("model_version", value, RegistryError)
 
 
 def version_in_force(registry: pd.DataFrame | None, pinned: str | None = None) -> str | None:
@@ -306,6 +291,23 @@ def version_in_force(registry: pd.DataFrame | None, pinned: str | None = None) -
         return pinned if pinned in set(registry["model_version"]) else None
     published = registry.loc[registry["status"] == "published", "model_version"]
     return str(published.iloc[0]) if len(published) else None
+
+
+IN_FORCE_TABLE = "segment_model_in_force"
+
+
+def model_version_in_force(connection) -> str | None:
+    """The version customers are scored with, as a built warehouse records it in segment_model_in_force
+    (the one-row model the scoring macros read too); None when the file has no such table (built without
+    the model registry) or nothing is published. For the tools that read a built DuckDB file: the report,
+    the scoring-SQL export, show_segments."""
+    found = connection.execute(
+        "select count(*) from information_schema.tables where table_name = ? and table_schema = current_schema()",
+        [IN_FORCE_TABLE]).fetchall()[0][0]
+    if not found:
+        return None
+    rows = connection.execute(f"select model_version from {IN_FORCE_TABLE}").fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def centroids_in_force(session, this, pinned: str | None = None) -> tuple[pd.DataFrame | None, int | None]:
@@ -351,7 +353,8 @@ def fit_to_keep(retrain_var, decision, session, this):
     """
     from python_udfs.frames import read_existing, to_pandas
 
-    if _truthy(True if retrain_var is None else retrain_var) or retrain_this_build(to_pandas(decision)):
+    if check_setting("retrain", True if retrain_var is None else retrain_var, RegistryError) \
+            or retrain_this_build(to_pandas(decision)):
         return None
     existing = read_existing(session, this)
     if existing is None:
@@ -362,7 +365,8 @@ def fit_to_keep(retrain_var, decision, session, this):
     return existing
 
 
-def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame, centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame,
+                centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scaler, centroids) of the version in force, from segment_models and the registry tables.
 
     segment_models publishes a pinned version, so its published row is the scoring version either way.
@@ -374,3 +378,39 @@ def scoring_fit(registry: pd.DataFrame, scalers: pd.DataFrame, centroids: pd.Dat
     chosen = centroids[centroids["model_version"] == version]
     return (scaler.sort_values("feature_position").reset_index(drop=True),
             chosen.sort_values(["segment_id", "feature_position"]).reset_index(drop=True))
+
+
+def registry_table(previous: pd.DataFrame | None, *, centroids, scalers, recorded: dict, stability, k_selection,
+                   window, tenure, settings, now) -> pd.DataFrame:
+    """segment_models: the registry the previous build left (`previous`), moved on by this build.
+
+    The frames are the model's refs (warehouse frames or pandas): the latest fit (segment_centroids), the
+    registry tables that must record it (segment_model_scalers, and `recorded` by name), its evidence
+    (segment_stability, segment_k_selection), the as-of date (int_feature_window) and the customers'
+    tenure (customer_features.tenure_days); `settings` are the model's vars (python_udfs.model_settings).
+    """
+    from python_udfs.frames import to_pandas
+
+    centroids = to_pandas(centroids, order_by="segment_id")
+    latest_fit = str(centroids["model_version"].iloc[0]) if len(centroids) else None
+    scaler = recorded_scaler(latest_fit, to_pandas(scalers, order_by="feature_position"),
+                             **{name: to_pandas(table) for name, table in recorded.items()})
+    as_of_date = pd.Timestamp(to_pandas(window)["as_of_date"].iloc[0])
+    tenure = to_pandas(tenure)
+    return next_registry(
+        previous,
+        centroids=centroids,
+        scaler=scaler,
+        stability=to_pandas(stability, order_by="segment_id"),
+        k_selection=to_pandas(k_selection, order_by="k"),
+        as_of_date=as_of_date,
+        # the longest-standing customer's start (signup, first order or event): the data the fit saw;
+        # unknown (null) for a customer table without signup dates
+        training_window_start=(None if tenure["tenure_days"].isna().all()
+                               else as_of_date - pd.Timedelta(days=int(tenure["tenure_days"].max()))),
+        parameters=(f"n_segments={settings.n_segments}; segment_k_range={list(settings.segment_k_range)}; "
+                    f"random_state={settings.random_state}; kmeans_n_init={settings.kmeans_n_init}"),
+        settings=settings.gate,
+        pinned=settings.model_version,
+        now=now,
+    )

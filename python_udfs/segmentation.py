@@ -15,7 +15,6 @@ Conventions the SQL scoring macro relies on:
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -27,44 +26,33 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.preprocessing import StandardScaler
 
+from python_udfs.settings_schema import SettingsError, check_setting, list_value, rule_message
 
-class SegmentationConfigError(ValueError):
+
+class SegmentationConfigError(SettingsError):
     """A setting (a dbt var) that cannot work; the message names the var and the fix."""
 
 
 def as_list(value) -> list:
     """A list var as dbt hands it to a Python model: a list, or its text form from a yml config."""
-    if isinstance(value, str):
-        try:
-            value = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, (str, int, float)):
-        value = [value]
-    return list(value)
+    return list_value(value)
 
 
 def check_features(frame: pd.DataFrame, features) -> list[str]:
     """Validate the `segment_features` var against the real columns of the feature mart."""
-    features = as_list(features)
+    features = list(check_setting("segment_features", features, SegmentationConfigError))
     if not features:
-        raise SegmentationConfigError(
-            "segment_features is empty: list at least one numeric column of customer_features in the "
-            "segment_features var (dbt_project.yml)."
-        )
-    duplicated = sorted({name for name in features if features.count(name) > 1})
+        raise SegmentationConfigError(rule_message("segment_features_empty"))
+    lowered = [name.lower() for name in features]
+    duplicated = sorted({name for name in lowered if lowered.count(name) > 1})
     if duplicated:
-        raise SegmentationConfigError(
-            f"segment_features lists {duplicated} more than once: keep each feature once in the segment_features var."
-        )
+        raise SegmentationConfigError(rule_message("segment_features_duplicated", features=duplicated))
     columns = {column.lower() for column in frame.columns}
-    unknown = [name for name in features if str(name).lower() not in columns]
+    unknown = [name for name in lowered if name not in columns]
     if unknown:
         raise SegmentationConfigError(
-            f"segment_features names {unknown}, which customer_features does not have: choose from "
-            f"{sorted(columns)} in the segment_features var."
-        )
-    features = [str(name).lower() for name in features]
+            rule_message("segment_features_unknown", features=unknown, columns=sorted(columns)))
+    features = lowered
     not_numeric = [name for name in features if not pd.api.types.is_numeric_dtype(frame[name])
                    or pd.api.types.is_bool_dtype(frame[name])]
     if not_numeric:
@@ -93,45 +81,17 @@ def fitted_features(requested: list[str], screening: pd.DataFrame) -> list[str]:
         reasons = ", ".join(f"{row.feature} ({row.screening_reason})" for row in screening.itertuples())
         raise SegmentationConfigError(
             f"every feature of segment_features is left out of the fit: {reasons}. Add features that vary between "
-            "customers to the segment_features var, or raise near_constant_feature_share (1 keeps all but constant ones)."
+            "customers to the segment_features var, or raise near_constant_feature_share "
+            "(1 keeps all but constant ones)."
         )
     return features
 
 
 def parse_n_segments(n_segments, k_range) -> tuple[int | None, tuple[int, int]]:
     """Return (fixed K or None for auto, (k_min, k_max)) from the n_segments and segment_k_range vars."""
-    bounds = as_list(k_range)
-    if len(bounds) != 2 or not all(_is_integer(bound) for bound in bounds):
-        raise SegmentationConfigError(
-            f"segment_k_range is {k_range!r}: give two whole numbers [min, max], e.g. [3, 10]."
-        )
-    k_min, k_max = int(bounds[0]), int(bounds[1])
-    if not 2 <= k_min <= k_max:
-        raise SegmentationConfigError(
-            f"segment_k_range is [{k_min}, {k_max}]: it needs 2 <= min <= max, e.g. [3, 10]."
-        )
-    if isinstance(n_segments, str) and n_segments.strip().lower() == "auto":
-        return None, (k_min, k_max)
-    if not _is_integer(n_segments):
-        raise SegmentationConfigError(
-            f"n_segments is {n_segments!r}: set it to a whole number of segments (at least 2) or to auto."
-        )
-    k = int(n_segments)
-    if k < 2:
-        raise SegmentationConfigError(f"n_segments is {k}: segmenting needs at least 2 segments; set n_segments >= 2 or auto.")
-    return k, (k_min, k_max)
-
-
-def _is_integer(value) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, np.integer)):
-        return True
-    if isinstance(value, float):
-        return value.is_integer()
-    if isinstance(value, str):
-        return value.strip().lstrip("-").isdigit()
-    return False
+    k_min, k_max = check_setting("segment_k_range", k_range, SegmentationConfigError)
+    k = check_setting("n_segments", n_segments, SegmentationConfigError)
+    return (None if k == "auto" else k), (k_min, k_max)
 
 
 def feature_matrix(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
@@ -380,7 +340,8 @@ def centroid_matrix(centroid_table_frame: pd.DataFrame, model_version: str | Non
         if len(versions) != 1:
             raise SegmentationConfigError(
                 f"the centroid table holds {len(versions)} model versions {sorted(map(str, versions))} where one "
-                "was expected: pass model_version, or rebuild segment_centroids (dbt build --select segment_centroids+)."
+                "was expected: pass model_version, or rebuild segment_centroids "
+                "(dbt build --select segment_centroids+)."
             )
     pivot = table.pivot(index="segment_id", columns="feature_position", values="centroid_scaled")
     pivot = pivot.sort_index().sort_index(axis=1)

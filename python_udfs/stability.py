@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from python_udfs.segmentation import SegmentationConfigError, kmeans_estimator
+from python_udfs.settings_schema import check_setting
 from python_udfs.threads import single_threaded
 
 STABLE_JACCARD = 0.75
@@ -71,14 +72,8 @@ def bootstrap_stability(
     """
     segment_ids = np.asarray(segment_ids, dtype=np.int64)
     k = len(segment_ids)
-    if n_bootstrap < 2:
-        raise SegmentationConfigError(
-            f"stability_bootstrap_samples is {n_bootstrap}: a bootstrap needs at least 2 resamples (20 is usual)."
-        )
-    if n_starts < 2:
-        raise SegmentationConfigError(
-            f"stability_random_starts is {n_starts}: the spread across random starts needs at least 2 starts."
-        )
+    check_setting("stability_bootstrap_samples", n_bootstrap, SegmentationConfigError)
+    check_setting("stability_random_starts", n_starts, SegmentationConfigError)
     n_rows = len(scaled)
     rng = np.random.default_rng(random_state)
     jaccards = np.zeros((n_bootstrap, k))

@@ -48,16 +48,25 @@ select * from final
             'negative_value': 'map recency_days, frequency and monetary to columns that are never below 0'} -%}
         {%- set lines = [] -%}
         {%- for row in reasons -%}
-            {%- do lines.append(row[0] ~ ': ' ~ row[1] ~ " (e.g. " ~ row[2] ~ ")" ~ ((' -> ' ~ hints[row[0]]) if row[0] in hints else '')) -%}
+            {%- do lines.append(row[0] ~ ': ' ~ row[1] ~ " (e.g. " ~ row[2] ~ ")"
+                ~ ((' -> ' ~ hints[row[0]]) if row[0] in hints else '')) -%}
         {%- endfor -%}
-        {{ exceptions.raise_compiler_error("customer table " ~ table ~ ": " ~ (arrived if arrived else 'its') ~ " rows arrived and none passed cleaning; "
-            ~ (lines | join('; ') if lines else 'the table is empty: point customer_table at a table with rows') ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "customer table " ~ table ~ ": " ~ (arrived if arrived else 'its')
+            ~ " rows arrived and none passed cleaning; "
+            ~ (lines | join('; ') if lines else 'the table is empty: point customer_table at a table with rows')
+            ~ ".") }}
     {%- endif -%}
     {%- if not var('as_of_date') and counts.columns[2].values()[0] is none -%}
-        {{ exceptions.raise_compiler_error("customer table " ~ table ~ ": no clean customer has a signup date to measure features at: set the as_of_date var to the date the table describes (YYYY-MM-DD), or map a signup date column (customer_table_columns: {signup_date: <column>}).") }}
+        {{ exceptions.raise_compiler_error(
+            "customer table " ~ table ~ ": no clean customer has a signup date to measure features at:"
+            ~ " set the as_of_date var to the date the table describes (YYYY-MM-DD),"
+            ~ " or map a signup date column (customer_table_columns: {signup_date: <column>}).") }}
     {%- endif -%}
     {%- set k = dbt_segments.whole_number(var('n_segments')) -%}
     {%- if k is not none and k > kept -%}
-        {{ exceptions.raise_compiler_error("only " ~ kept ~ " customers to segment into " ~ k ~ " segments: lower n_segments (at most " ~ kept ~ "), or widen the customer table (customer_table).") }}
+        {{ exceptions.raise_compiler_error(
+            "only " ~ kept ~ " customers to segment into " ~ k ~ " segments: lower n_segments (at most " ~ kept
+            ~ "), or widen the customer table (customer_table).") }}
     {%- endif -%}
 {%- endmacro %}

@@ -7,7 +7,9 @@
     {%- else -%}
         coalesce(
         {%- for column in columns %}
-            case when {{ test(column) }} then {{ dbt.concat(["'" ~ column ~ "='", "coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')"]) }} end{{ "," if not loop.last }}
+            case when {{ test(column) }} then {{ dbt.concat([
+                "'" ~ column ~ "='", "coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), 'null')"]) }}
+            end{{ "," if not loop.last }}
         {%- endfor %}
         )
     {%- endif -%}

@@ -1,5 +1,5 @@
 {#- One row per customer known by the as-of date: RFM plus behavioural features, ready to cluster.
-    Imputation (documented in _marts__models.yml):
+    Imputation (documented in models/marts/features/_features__models.yml):
       - a customer with no completed order has frequency, money and rate features 0, recency equal
         to their tenure (inactive since they arrived), and is_buyer = false;
       - a customer with no events or tickets has 0 for every engagement and support feature
@@ -16,7 +16,8 @@
         ('engagement', engagement, "ref('int_customer_engagement')"),
         ('rfm', rfm, "ref('customer_rfm')"),
         ('feature_window', feature_window, "ref('int_feature_window')")]) -%}
-    {{ return(adapter.dispatch('customer_features_query', 'dbt_segments')(customers, purchases, engagement, rfm, feature_window)) }}
+    {{ return(adapter.dispatch('customer_features_query', 'dbt_segments')(
+        customers, purchases, engagement, rfm, feature_window)) }}
 {% endmacro %}
 
 {% macro default__customer_features_query(customers, purchases, engagement, rfm, feature_window) %}
@@ -104,7 +105,8 @@ money_caps as (
 
     select
         {{ dbt_segments.percentile_cont('monetary', var('money_cap_quantile')) }} as monetary_cap,
-        {{ dbt_segments.percentile_cont('(gross_amount - discount_amount) / frequency', var('money_cap_quantile')) }} as avg_order_value_cap
+        {{ dbt_segments.percentile_cont(
+            '(gross_amount - discount_amount) / frequency', var('money_cap_quantile')) }} as avg_order_value_cap
     from known_by_as_of
     where is_buyer
 
@@ -120,7 +122,8 @@ derived as (
         case when gross_amount > 0 then discount_amount / gross_amount else 0 end as discount_share,
         session_count * 30.0 / (case when tenure_days > 30 then tenure_days else 30 end) as sessions_per_month,
         {{ dbt.datediff(
-            'case when last_event_date > last_order_date or last_order_date is null then last_event_date else last_order_date end',
+            'case when last_event_date > last_order_date or last_order_date is null'
+            ~ ' then last_event_date else last_order_date end',
             'as_of_date', 'day') }} as days_since_last_activity_raw
     from known_by_as_of
 

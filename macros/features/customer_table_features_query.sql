@@ -77,7 +77,10 @@ known_by_as_of as (
         *,
         {{ dbt.datediff('signup_date', 'as_of_date', 'day') }} as tenure_days
         {%- if has_rfm %},
-        case when {{ mapped.frequency }} > 0 then {{ mapped.monetary }} / {{ mapped.frequency }} else 0 end as avg_order_value
+        case
+            when {{ mapped.frequency }} > 0 then {{ mapped.monetary }} / {{ mapped.frequency }}
+            else 0
+        end as avg_order_value
         {%- endif %}
     from joined
     -- a customer who signs up after the as-of date is not a customer yet at that date
@@ -103,7 +106,9 @@ final as (
     select
         {%- set selected = [] %}
         {%- for name, type in standard.items() %}
-            {%- set null_value = 'cast(null as ' ~ {'double': dbt_segments.type_double(), 'string': dbt.type_string(), 'int': dbt.type_int()}.get(type, type) ~ ')' %}
+            {%- set null_value = 'cast(null as '
+                ~ {'double': dbt_segments.type_double(), 'string': dbt.type_string(),
+                   'int': dbt.type_int()}.get(type, type) ~ ')' %}
             {%- do selected.append(known.get(name, null_value) ~ ' as ' ~ name) %}
         {%- endfor %}
         {%- for column in settings.feature_columns if column not in standard %}

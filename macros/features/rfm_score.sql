@@ -8,10 +8,13 @@
     quintile their crowd happens to reach; scores a crowd spans are skipped. -#}
 {% macro rfm_score(value, higher_is_better=true) %}
     {%- if value is not string or value | trim == '' -%}
-        {{ exceptions.raise_compiler_error("rfm_score: pass value= as a SQL expression, e.g. rfm_score('frequency').") }}
+        {{ exceptions.raise_compiler_error(
+            "rfm_score: pass value= as a SQL expression, e.g. rfm_score('frequency').") }}
     {%- endif -%}
     {%- if higher_is_better is not boolean -%}
-        {{ exceptions.raise_compiler_error("rfm_score: higher_is_better must be true or false (false for recency in days); got " ~ higher_is_better ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "rfm_score: higher_is_better must be true or false (false for recency in days); got "
+            ~ higher_is_better ~ ".") }}
     {%- endif -%}
     {{ return(adapter.dispatch('rfm_score', 'dbt_segments')(value, higher_is_better)) }}
 {% endmacro %}

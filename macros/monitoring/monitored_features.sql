@@ -6,16 +6,21 @@
 {% macro monitored_features(relation, where=none) %}
     {%- set features = [] -%}
     {%- if execute and load_relation(relation) is not none -%}
-        {%- for feature in run_query("select distinct feature from " ~ relation ~ (" where " ~ where if where else "") ~ " order by feature").columns[0].values() -%}
+        {%- for feature in run_query(
+            "select distinct feature from " ~ relation ~ (" where " ~ where if where else "") ~ " order by feature"
+        ).columns[0].values() -%}
             {%- do features.append(feature | lower) -%}
         {%- endfor -%}
     {%- endif -%}
     {%- for feature in features if not dbt_segments.is_plain_column_name(feature) -%}
-        {{ exceptions.raise_compiler_error("drift monitoring: " ~ relation ~ " names the feature '" ~ feature ~ "', which is not a plain lower-case column name; refit with valid segment_features.") }}
+        {{ exceptions.raise_compiler_error(
+            "drift monitoring: " ~ relation ~ " names the feature '" ~ feature
+            ~ "', which is not a plain lower-case column name; refit with valid segment_features.") }}
     {%- endfor -%}
     {%- if features | length == 0 -%}
         {#- only shapes a query compiled again before it runs; a bad name is validate_settings' to report -#}
-        {%- for feature in dbt_segments.list_var('segment_features') if feature is string and dbt_segments.is_plain_column_name(feature | lower) -%}
+        {%- for feature in dbt_segments.list_var('segment_features')
+            if feature is string and dbt_segments.is_plain_column_name(feature | lower) -%}
             {%- do features.append(feature | lower) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -3,10 +3,13 @@
     (DuckDB's UNPIVOT and Spark's stack() do not port). -#}
 {% macro unpivot_features(relation, id_column, features) %}
     {%- if execute and (features is string or features | length == 0) -%}
-        {{ exceptions.raise_compiler_error("unpivot_features: pass features= as a non-empty list of column names of " ~ relation ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "unpivot_features: pass features= as a non-empty list of column names of " ~ relation ~ ".") }}
     {%- endif -%}
     {%- for feature in features if not dbt_segments.is_plain_column_name(feature) -%}
-        {{ exceptions.raise_compiler_error("unpivot_features: '" ~ feature ~ "' is not a plain lower-case column name; fix the segment_features var.") }}
+        {{ exceptions.raise_compiler_error(
+            "unpivot_features: '" ~ feature
+            ~ "' is not a plain lower-case column name; fix the segment_features var.") }}
     {%- endfor -%}
     {{ return(adapter.dispatch('unpivot_features', 'dbt_segments')(relation, id_column, features)) }}
 {% endmacro %}

@@ -17,7 +17,8 @@ renamed as (
         cast({{ dbt_segments.raw_column(raw, 'country') }} as {{ dbt.type_string() }}) as country,
         cast({{ dbt_segments.raw_column(raw, 'city') }} as {{ dbt.type_string() }}) as city,
         {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'birth_year'), dbt.type_int()) }} as birth_year,
-        cast({{ dbt_segments.raw_column(raw, 'acquisition_channel') }} as {{ dbt.type_string() }}) as acquisition_channel,
+        cast({{ dbt_segments.raw_column(raw, 'acquisition_channel') }} as {{ dbt.type_string() }})
+            as acquisition_channel,
         cast({{ dbt_segments.raw_column(raw, 'plan') }} as {{ dbt.type_string() }}) as plan,
         {{ dbt_segments.raw_other_columns(raw) }} as other_columns
 

@@ -17,9 +17,12 @@ renamed as (
         cast({{ dbt_segments.raw_column(raw, 'product_category') }} as {{ dbt.type_string() }}) as product_category_raw,
         cast({{ dbt_segments.raw_column(raw, 'product_code') }} as {{ dbt.type_string() }}) as product_code,
         {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'quantity'), dbt.type_int()) }} as quantity,
-        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'unit_price'), dbt_segments.type_double()) }} as unit_price,
-        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'line_amount'), dbt_segments.type_double()) }} as line_amount,
-        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'discount_amount'), dbt_segments.type_double()) }} as discount_amount,
+        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'unit_price'), dbt_segments.type_double()) }}
+            as unit_price,
+        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'line_amount'), dbt_segments.type_double()) }}
+            as line_amount,
+        {{ dbt_segments.try_cast(dbt_segments.raw_column(raw, 'discount_amount'), dbt_segments.type_double()) }}
+            as discount_amount,
         cast({{ dbt_segments.raw_column(raw, 'channel') }} as {{ dbt.type_string() }}) as channel,
         cast({{ dbt_segments.raw_column(raw, 'status') }} as {{ dbt.type_string() }}) as status,
         -- the numbers as they arrived, so a value that is not a number (text feeds) or does not fit is

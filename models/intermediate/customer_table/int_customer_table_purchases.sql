@@ -23,7 +23,9 @@ final as (
         {%- if settings.has_rfm %}
         customers.{{ settings.columns.frequency }} as order_count,
         customers.{{ settings.columns.monetary }} as net_revenue,
-        {{ dbt.dateadd('day', '-1 * cast(round(customers.' ~ settings.columns.recency_days ~ ') as ' ~ dbt.type_int() ~ ')', 'feature_window.as_of_date') }} as last_order_date
+        {{ dbt.dateadd(
+            'day', '-1 * cast(round(customers.' ~ settings.columns.recency_days ~ ') as ' ~ dbt.type_int() ~ ')',
+            'feature_window.as_of_date') }} as last_order_date
         {%- else %}
         cast(null as {{ dbt_segments.type_double() }}) as order_count,
         cast(null as {{ dbt_segments.type_double() }}) as net_revenue,

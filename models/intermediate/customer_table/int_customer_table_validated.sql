@@ -18,8 +18,10 @@
     signup date outside [earliest_valid_date, today] is repaired to null, as for order-line customers. -#}
 {%- set settings = dbt_segments.customer_table_settings() -%}
 {%- set staged = load_relation(ref('stg_raw__customer_table')) if execute else none -%}
-{%- set raw_columns = [] if staged is none else adapter.get_columns_in_relation(staged) | map(attribute='name') | map('lower') | list -%}
-{%- set text_columns = raw_columns | reject('equalto', 'customer_id') | reject('in', settings.numeric_columns) | list -%}
+{%- set raw_columns = [] if staged is none
+    else adapter.get_columns_in_relation(staged) | map(attribute='name') | map('lower') | list -%}
+{%- set text_columns = raw_columns | reject('equalto', 'customer_id')
+    | reject('in', settings.numeric_columns) | list -%}
 {%- set signup_column = settings.columns.get('signup_date') -%}
 {%- set email_column = settings.columns.get('email') -%}
 {%- set derived_names = settings.derived_features | map(attribute=0) | list %}
@@ -49,7 +51,8 @@ parsed as (
         {%- endfor %}
         {%- if signup_column %}
         {{ dbt_segments.clean_text(signup_column) }} as _signup_date_text,
-        {{ dbt_segments.parse_date_text(dbt_segments.clean_text(signup_column), settings.date_format) }} as _signup_date_parsed,
+        {{ dbt_segments.parse_date_text(dbt_segments.clean_text(signup_column), settings.date_format) }}
+            as _signup_date_parsed,
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as _signup_date_text,
         cast(null as date) as _signup_date_parsed,
@@ -60,8 +63,10 @@ parsed as (
         cast(null as {{ dbt.type_string() }}) as _email,
         {%- endif %}
         {#- the first offending value of each number rule, as column=value -#}
-        {{ dbt_segments.first_offending_value(settings.numeric_columns, dbt_segments.is_non_finite) }} as _non_finite_number,
-        {{ dbt_segments.first_offending_value(settings.numeric_columns, dbt_segments.is_unparseable_number) }} as _unparseable_number,
+        {{ dbt_segments.first_offending_value(settings.numeric_columns, dbt_segments.is_non_finite) }}
+            as _non_finite_number,
+        {{ dbt_segments.first_offending_value(settings.numeric_columns, dbt_segments.is_unparseable_number) }}
+            as _unparseable_number,
         {{ dbt_segments.first_offending_value(settings.required_columns | select('in', settings.numeric_columns) | list,
                                               dbt_segments.is_missing_value) }} as _missing_number
     from customers
@@ -88,15 +93,16 @@ rule_values as (
     -- per rule, the value that breaks it (column=value), null when none does
     select
         *,
-        {{ dbt_segments.first_offending_value(derived_names, dbt_segments.is_non_finite_double) }} as _non_finite_derived,
+        {{ dbt_segments.first_offending_value(derived_names, dbt_segments.is_non_finite_double) }}
+            as _non_finite_derived,
         case
             when not {{ dbt_segments.is_missing_value('_signup_date_text') }} and _signup_date_parsed is null
                 then {{ dbt.concat(["'" ~ signup_column ~ "='", '_signup_date_text']) }}
         end as _unparseable_date,
         coalesce(
             _missing_number,
-            {{ dbt_segments.first_offending_value(settings.required_columns | reject('in', settings.numeric_columns) | list,
-                                                  dbt_segments.is_null) }}
+            {{ dbt_segments.first_offending_value(
+                settings.required_columns | reject('in', settings.numeric_columns) | list, dbt_segments.is_null) }}
         ) as _missing_value,
         {{ dbt_segments.first_offending_value(settings.columns.values() | select('in', settings.feature_columns) | list,
                                               dbt_segments.is_negative) }} as _negative_value

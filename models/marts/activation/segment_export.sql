@@ -15,7 +15,8 @@
 {%- set observed_at = dbt_segments.timestamp_literal(dbt_segments.history_observed_at()) -%}
 {%- set last_synced_at = dbt_segments.timestamp_var('export_last_synced_at') -%}
 {%- set min_size = var('export_min_segment_size') | int -%}
-{%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) if execute else none %}
+{%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
+    if execute else none %}
 
 with customer_segments as (
 
@@ -26,7 +27,8 @@ with customer_segments as (
 customers as (
 
     {#- a customer table's e-mail is the column customer_table_columns maps to email (else null) #}
-    select * from {{ ref('int_customers_cleaned') if var('customer_table', none) is none else ref('int_customer_table_cleaned') }}
+    select * from {{ ref('int_customers_cleaned') if var('customer_table', none) is none
+                     else ref('int_customer_table_cleaned') }}
 
 ),
 
@@ -87,11 +89,15 @@ exported as (
         segment_sizes.customers < {{ min_size }} as is_segment_suppressed,
         case when segment_sizes.customers >= {{ min_size }} then customer_segments.segment_id end as segment_id,
         case when segment_sizes.customers >= {{ min_size }} then segment_dictionary.segment_name end as segment_name,
-        case when segment_sizes.customers >= {{ min_size }} then segment_dictionary.recommended_action end as recommended_action,
+        case
+            when segment_sizes.customers >= {{ min_size }} then segment_dictionary.recommended_action
+        end as recommended_action,
         case when segment_sizes.customers >= {{ min_size }} then segment_dictionary.channel end as channel,
         customer_segments.model_version,
         coalesce(current_spells.segment_entered_at, customer_segments.scored_at) as segment_changed_at,
-        case when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id end as previous_segment_id
+        case
+            when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id
+        end as previous_segment_id
     from customer_segments
     inner join segment_sizes
         on customer_segments.segment_id = segment_sizes.segment_id

@@ -2,7 +2,8 @@
     the model assigns, so a CRM can use the rules and anyone can see where the two disagree. -#}
 with rule_segments as (
 
-    {{ dbt_segments.apply_segment_rules(ref('customer_features'), id_column='customer_id', rules=ref('segment_rules')) }}
+    {{ dbt_segments.apply_segment_rules(
+        ref('customer_features'), id_column='customer_id', rules=ref('segment_rules')) }}
 
 ),
 

@@ -4,7 +4,7 @@
     in), ranked by its absolute size within the segment. "What drives segment 3" is
     `where segment_id = 3 order by effect_rank`. Describes the model version customers are scored with
     (pinned, else published in segment_models). -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 
 with centroids as (
 
@@ -52,7 +52,8 @@ ranked as (
             order by abs(effects.effect_size) desc, effects.feature_position
         ) as effect_rank,
         case
-            when effects.effect_size >= 0 then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'effects.feature']) }})
+            when effects.effect_size >= 0
+                then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'effects.feature']) }})
             else coalesce(feature_dictionary.low_label, {{ dbt.concat(["'low '", 'effects.feature']) }})
         end as feature_phrase
     from effects

@@ -1,5 +1,5 @@
 {#- One row per customer known by the as-of date: RFM plus behavioural features, ready to cluster.
-    Imputation (documented in _marts__models.yml):
+    Imputation (documented in models/marts/features/_features__models.yml):
       - a customer with no completed order has frequency, money and rate features 0, recency equal
         to their tenure (inactive since they arrived), and is_buyer = false;
       - a customer with no events or tickets has 0 for every engagement and support feature

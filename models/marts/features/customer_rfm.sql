@@ -7,6 +7,7 @@
     back-test's earlier as-of date: one definition, two dates. -#}
 {#- A customer table states recency, frequency and spend per customer instead (int_customer_table_purchases). -#}
 {{ dbt_segments.customer_rfm_query(
-    purchases=ref('int_customer_purchases') if var('customer_table', none) is none else ref('int_customer_table_purchases'),
+    purchases=ref('int_customer_purchases') if var('customer_table', none) is none
+        else ref('int_customer_table_purchases'),
     feature_window=ref('int_feature_window'),
     rfm_segment_map=ref('rfm_segment_map')) }}

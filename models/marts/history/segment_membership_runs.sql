@@ -85,11 +85,21 @@ changes as (
 
     select
         observations.observed_at,
-        count(case when history.valid_from = observations.observed_at and history.change_reason = 'new' then 1 end) as new_customers,
-        count(case when history.valid_from = observations.observed_at and history.change_reason = 'returned' then 1 end) as returned_customers,
-        count(case when history.valid_from = observations.observed_at and history.change_reason = 'moved' then 1 end) as moved_customers,
-        count(case when history.valid_from = observations.observed_at and history.change_reason = 'model_version' then 1 end) as rescored_customers,
-        count(case when history.valid_to = observations.observed_at and history.close_reason = 'gone' then 1 end) as gone_customers
+        count(case
+            when history.valid_from = observations.observed_at and history.change_reason = 'new' then 1
+        end) as new_customers,
+        count(case
+            when history.valid_from = observations.observed_at and history.change_reason = 'returned' then 1
+        end) as returned_customers,
+        count(case
+            when history.valid_from = observations.observed_at and history.change_reason = 'moved' then 1
+        end) as moved_customers,
+        count(case
+            when history.valid_from = observations.observed_at and history.change_reason = 'model_version' then 1
+        end) as rescored_customers,
+        count(case
+            when history.valid_to = observations.observed_at and history.close_reason = 'gone' then 1
+        end) as gone_customers
     from observations
     left join history
         on history.valid_from = observations.observed_at

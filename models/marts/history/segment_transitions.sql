@@ -36,7 +36,8 @@ end_time as (
 bounds as (
 
     select
-        {% if from_at is not none %}{{ dbt_segments.timestamp_literal(from_at) }}{% else %}max(runs.observed_at){% endif %} as from_at,
+        {% if from_at is not none %}{{ dbt_segments.timestamp_literal(from_at) }}
+        {%- else %}max(runs.observed_at){% endif %} as from_at,
         end_time.to_at
     from end_time
     left join runs
@@ -96,8 +97,10 @@ final as (
     select
         bounds.from_at,
         bounds.to_at,
-        cast(coalesce(cast(counted.from_segment_id as {{ dbt.type_string() }}), 'new') as {{ dbt.type_string() }}) as from_segment,
-        cast(coalesce(cast(counted.to_segment_id as {{ dbt.type_string() }}), 'gone') as {{ dbt.type_string() }}) as to_segment,
+        cast(coalesce(cast(counted.from_segment_id as {{ dbt.type_string() }}), 'new') as {{ dbt.type_string() }})
+            as from_segment,
+        cast(coalesce(cast(counted.to_segment_id as {{ dbt.type_string() }}), 'gone') as {{ dbt.type_string() }})
+            as to_segment,
         counted.from_segment_id,
         counted.to_segment_id,
         cast(counted.from_segment_name as {{ dbt.type_string() }}) as from_segment_name,
@@ -110,9 +113,11 @@ final as (
         end as {{ dbt.type_string() }}) as movement,
         cast(counted.customers as {{ dbt.type_bigint() }}) as customers,
         cast({{ dbt_segments.safe_divide('cast(counted.customers as ' ~ dbt_segments.type_double() ~ ')',
-                                         'sum(counted.customers) over ()') }} as {{ dbt_segments.type_double() }}) as share,
+                                         'sum(counted.customers) over ()') }}
+            as {{ dbt_segments.type_double() }}) as share,
         cast({{ dbt_segments.safe_divide('cast(counted.customers as ' ~ dbt_segments.type_double() ~ ')',
-                                         'sum(counted.customers) over (partition by counted.from_segment_id)') }} as {{ dbt_segments.type_double() }}) as share_of_from_segment
+                                         'sum(counted.customers) over (partition by counted.from_segment_id)') }}
+            as {{ dbt_segments.type_double() }}) as share_of_from_segment
     from counted
     cross join bounds
 

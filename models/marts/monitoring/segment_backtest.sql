@@ -15,7 +15,7 @@
 
 with backtest_segments as (
 
-    select * from {{ ref('int_backtest_segments') }}
+    select * from {{ ref('backtest_customer_segments') }}
 
 ),
 
@@ -88,14 +88,16 @@ moments as (
         cast(orders_sum as {{ dbt_segments.type_double() }}) / customers as orders_mean,
         case when customers > 1 then
             (cast(orders_sum_of_squares as {{ dbt_segments.type_double() }})
-             - cast(orders_sum as {{ dbt_segments.type_double() }}) * cast(orders_sum as {{ dbt_segments.type_double() }}) / customers)
+             - cast(orders_sum as {{ dbt_segments.type_double() }})
+             * cast(orders_sum as {{ dbt_segments.type_double() }}) / customers)
             / (customers - 1)
         end as orders_variance,
         revenue_sum,
         cast(revenue_sum as {{ dbt_segments.type_double() }}) / customers as revenue_mean,
         case when customers > 1 then
             (cast(revenue_sum_of_squares as {{ dbt_segments.type_double() }})
-             - cast(revenue_sum as {{ dbt_segments.type_double() }}) * cast(revenue_sum as {{ dbt_segments.type_double() }}) / customers)
+             - cast(revenue_sum as {{ dbt_segments.type_double() }})
+             * cast(revenue_sum as {{ dbt_segments.type_double() }}) / customers)
             / (customers - 1)
         end as revenue_variance
     from sums
@@ -109,10 +111,12 @@ intervals as (
         -- Wilson score interval: centre and half-width
         (churn_rate + {{ z_squared }} / (2.0 * customers)) / (1 + {{ z_squared }} / customers) as churn_centre,
         {{ z }} / (1 + {{ z_squared }} / customers)
-            * sqrt(churn_rate * (1 - churn_rate) / customers + {{ z_squared }} / (4.0 * customers * customers)) as churn_half_width,
+            * sqrt(churn_rate * (1 - churn_rate) / customers + {{ z_squared }} / (4.0 * customers * customers))
+            as churn_half_width,
         -- a variance from sums can come out a hair below 0 when every value is equal: clamp it
         {{ z }} * sqrt(case when orders_variance > 0 then orders_variance else 0 end / customers) as orders_half_width,
-        {{ z }} * sqrt(case when revenue_variance > 0 then revenue_variance else 0 end / customers) as revenue_half_width
+        {{ z }} * sqrt(case when revenue_variance > 0 then revenue_variance else 0 end / customers)
+            as revenue_half_width
     from moments
 
 ),
@@ -147,7 +151,8 @@ final as (
         cast(case when intervals.customers > 1 then intervals.orders_mean + intervals.orders_half_width end
             as {{ dbt_segments.type_double() }}) as orders_per_customer_ci_upper,
         cast(intervals.revenue_sum as {{ dbt_segments.type_double() }}) as revenue,
-        cast({{ dbt_segments.safe_divide('cast(intervals.revenue_sum as ' ~ dbt_segments.type_double() ~ ')', 'totals.total_revenue') }}
+        cast({{ dbt_segments.safe_divide('cast(intervals.revenue_sum as ' ~ dbt_segments.type_double() ~ ')',
+                                         'totals.total_revenue') }}
             as {{ dbt_segments.type_double() }}) as revenue_share,
         cast(intervals.revenue_mean as {{ dbt_segments.type_double() }}) as revenue_per_customer,
         cast(case when intervals.customers > 1 then intervals.revenue_mean - intervals.revenue_half_width end

@@ -13,9 +13,13 @@
         ref('segment_training_bins'),
         where=("model_version in (select model_version from " ~ scored ~ ")") if scored is not none else none) %}
 {%- if execute and load_relation(ref('customer_features')) is not none %}
-    {%- set available = adapter.get_columns_in_relation(ref('customer_features')) | map(attribute='name') | map('lower') | list %}
+    {%- set available = adapter.get_columns_in_relation(ref('customer_features'))
+        | map(attribute='name') | map('lower') | list %}
     {%- for feature in features if feature not in available %}
-        {{ exceptions.raise_compiler_error("segment_drift: the scoring model was trained on the feature " ~ feature ~ ", which customer_features no longer has; restore that column, or retrain (and score) with the segment_features it has.") }}
+        {{ exceptions.raise_compiler_error(
+            "segment_drift: the scoring model was trained on the feature " ~ feature
+            ~ ", which customer_features no longer has; restore that column,"
+            ~ " or retrain (and score) with the segment_features it has.") }}
     {%- endfor %}
 {%- endif %}
 

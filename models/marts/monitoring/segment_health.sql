@@ -10,7 +10,7 @@
     this table written for the next build to read. -#}
 {%- set warn_threshold = dbt_segments.double_literal(var('drift_psi_warn')) %}
 {%- set error_threshold = dbt_segments.double_literal(var('drift_psi_error')) %}
-{%- set retrain_on_drift = dbt_segments.boolean_var('retrain_on_drift', false) %}
+{%- set retrain_on_drift = dbt_segments.setting_value('retrain_on_drift') %}
 
 with segment_drift as (
 
@@ -103,10 +103,12 @@ final as (
         cast(case when check_name = 'baseline_recorded' then null else {{ error_threshold }} end
             as {{ dbt_segments.type_double() }}) as error_threshold,
         cast(status as {{ dbt.type_string() }}) as status,
+        {#- the two details below are text literals, which a line break would change: too long on purpose #}
         cast(case
             when check_name = 'baseline_recorded' and status = 'warn'
-                then 'no drift baseline for this model version: it was fitted before drift monitoring; retrain to record one'
-            when status = 'error' then 'above the error threshold: the data has drifted from the training data of this version; retrain or investigate'
+                then 'no drift baseline for this model version: it was fitted before drift monitoring; retrain to record one' -- noqa: LT05
+            when status = 'error'
+                then 'above the error threshold: the data has drifted from the training data of this version; retrain or investigate' -- noqa: LT05
             when status = 'warn' then 'above the warning threshold: watch it'
             else 'within thresholds'
         end as {{ dbt.type_string() }}) as detail,

@@ -67,7 +67,8 @@ quantiles as (
         model_version,
         feature,
         {%- for position in range(1, n_bins) %}
-        {{ dbt_segments.percentile_cont('feature_value', position / n_bins) }} as cut_{{ position }}{{ "," if not loop.last }}
+        {{ dbt_segments.percentile_cont('feature_value', position / n_bins) }}
+            as cut_{{ position }}{{ "," if not loop.last }}
         {%- endfor %}
     from training_values
     group by model_version, feature
@@ -176,7 +177,9 @@ final as (
         cast(bins.lower_edge as {{ dbt_segments.type_double() }}) as lower_edge,
         cast(bins.upper_edge as {{ dbt_segments.type_double() }}) as upper_edge,
         cast(coalesce(bin_counts.training_customers, 0) as {{ dbt.type_bigint() }}) as training_customers,
-        cast({{ dbt_segments.safe_divide('cast(coalesce(bin_counts.training_customers, 0) as ' ~ dbt_segments.type_double() ~ ')', 'totals.training_total') }}
+        cast({{ dbt_segments.safe_divide(
+                'cast(coalesce(bin_counts.training_customers, 0) as ' ~ dbt_segments.type_double() ~ ')',
+                'totals.training_total') }}
             as {{ dbt_segments.type_double() }}) as training_share,
         cast(training_window.training_as_of_date as date) as training_as_of_date
     from bins

@@ -46,7 +46,8 @@ final as (
         cast(new_segments.model_version as {{ dbt.type_string() }}) as model_version,
         cast(new_segments.segment_id as {{ dbt.type_int() }}) as segment_id,
         cast(new_segments.training_customers as {{ dbt.type_bigint() }}) as training_customers,
-        cast({{ dbt_segments.safe_divide('cast(new_segments.training_customers as ' ~ dbt_segments.type_double() ~ ')', 'totals.training_total') }}
+        cast({{ dbt_segments.safe_divide('cast(new_segments.training_customers as ' ~ dbt_segments.type_double() ~ ')',
+                                         'totals.training_total') }}
             as {{ dbt_segments.type_double() }}) as training_share
     from new_segments
     inner join totals

@@ -102,7 +102,9 @@ counted as (
 
     select
         customer_outcome,
-        case when customer_outcome = 'every_line_quarantined' then top_line_rejection_reason end as line_rejection_reason,
+        case
+            when customer_outcome = 'every_line_quarantined' then top_line_rejection_reason
+        end as line_rejection_reason,
         count(*) as customers
     from outcomes
     group by

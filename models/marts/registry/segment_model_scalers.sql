@@ -15,7 +15,8 @@
 {%- set centroids = ref('segment_centroids') -%}
 {%- set scaler = ref('segment_scaler') -%}
 {%- if execute and load_relation(centroids) is not none and load_relation(scaler) is not none -%}
-    {%- set new_fit = ("select model_version from " ~ centroids ~ " where model_version not in (select model_version from " ~ this ~ ")")
+    {%- set new_fit = ("select model_version from " ~ centroids
+                       ~ " where model_version not in (select model_version from " ~ this ~ ")")
                       if is_incremental() else ("select model_version from " ~ centroids) -%}
     {%- set unpaired = run_query(
         "select count(*) from " ~ centroids ~ " as centroids"
@@ -27,7 +28,10 @@
         ~ " or (select count(*) from " ~ scaler ~ ") <> (select count(distinct feature) from " ~ centroids ~ "))"
     ).columns[0].values()[0] | int -%}
     {%- if unpaired > 0 -%}
-        {{ exceptions.raise_compiler_error("segment_model_scalers: segment_scaler is not the scaler of the fit in segment_centroids (a build stopped between the two fit models), so that fit cannot be recorded; refit both with a retraining build: dbt build --select segment_scaler+ --vars '{retrain: true}'.") }}
+        {{ exceptions.raise_compiler_error(
+            "segment_model_scalers: segment_scaler is not the scaler of the fit in segment_centroids"
+            ~ " (a build stopped between the two fit models), so that fit cannot be recorded;"
+            ~ " refit both with a retraining build: dbt build --select segment_scaler+ --vars '{retrain: true}'.") }}
     {%- endif -%}
 {%- endif %}
 

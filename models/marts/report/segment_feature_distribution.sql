@@ -5,7 +5,7 @@
     bin means the same values in every segment; empty bins are kept (0 customers) so bar charts have no gaps.
     Features: the distribution_features var, or the features the scoring model was fitted on (the
     segment_features that segment_feature_screening kept: a constant feature would only draw flat panels). -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- set features = var('distribution_features') or dbt_segments.monitored_features(
         ref('segment_model_scalers'), "model_version = '" ~ scoring_version ~ "'") -%}
 {%- set n_bins = var('distribution_bins') -%}
@@ -123,8 +123,15 @@ binned_values as (
         segment_id,
         feature,
         estimated_bin
-            - case when estimated_bin > 0 and feature_value < {{ bin_edge | replace('BIN', 'estimated_bin') }} then 1 else 0 end
-            + case when estimated_bin < {{ n_bins - 1 }} and feature_value >= {{ bin_edge | replace('BIN', 'estimated_bin + 1') }} then 1 else 0 end
+            - case
+                when estimated_bin > 0 and feature_value < {{ bin_edge | replace('BIN', 'estimated_bin') }} then 1
+                else 0
+            end
+            + case
+                when estimated_bin < {{ n_bins - 1 }}
+                    and feature_value >= {{ bin_edge | replace('BIN', 'estimated_bin + 1') }} then 1
+                else 0
+            end
             as bin_index
     from estimated_bins
 
@@ -159,7 +166,8 @@ final as (
         cast(every_bin.segment_name as {{ dbt.type_string() }}) as segment_name,
         cast(every_bin.feature_position as {{ dbt.type_int() }}) as feature_position,
         cast(every_bin.feature as {{ dbt.type_string() }}) as feature,
-        cast(coalesce(feature_dictionary.display_name, every_bin.feature) as {{ dbt.type_string() }}) as feature_display_name,
+        cast(coalesce(feature_dictionary.display_name, every_bin.feature) as {{ dbt.type_string() }})
+            as feature_display_name,
         cast(feature_dictionary.unit as {{ dbt.type_string() }}) as feature_unit,
         cast(every_bin.customers as {{ dbt.type_bigint() }}) as customers,
         cast(every_bin.min_value as {{ dbt_segments.type_double() }}) as min_value,
@@ -171,7 +179,8 @@ final as (
         cast(every_bin.max_value as {{ dbt_segments.type_double() }}) as max_value,
         cast(every_bin.bin_index as {{ dbt.type_int() }}) as bin_index,
         cast({{ bin_edge | replace('BIN', 'every_bin.bin_index') }} as {{ dbt_segments.type_double() }}) as bin_lower,
-        cast({{ bin_edge | replace('BIN', 'every_bin.bin_index + 1') }} as {{ dbt_segments.type_double() }}) as bin_upper,
+        cast({{ bin_edge | replace('BIN', 'every_bin.bin_index + 1') }} as {{ dbt_segments.type_double() }})
+            as bin_upper,
         cast(coalesce(bin_counts.bin_customers, 0) as {{ dbt.type_bigint() }}) as bin_customers,
         cast({{ dbt_segments.safe_divide('1.0 * coalesce(bin_counts.bin_customers, 0)', 'every_bin.customers') }}
             as {{ dbt_segments.type_double() }}) as bin_share,

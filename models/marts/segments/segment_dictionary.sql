@@ -20,11 +20,15 @@
     Action, channel and KPI come from the segment_names row, else from the segment_playbook seed: the row of
     the segment's label and one of its name's drivers (the most distinctive first), else the label's row
     without a driver, else a row for that driver and any label, else the catch-all row. -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 {%- if execute and scoring_version is not none and load_relation(ref('segment_rfm_labels')) is not none -%}
-    {%- set labelled = run_query("select distinct model_version from " ~ ref('segment_rfm_labels')).columns[0].values() | list -%}
+    {%- set labelled = run_query(
+        "select distinct model_version from " ~ ref('segment_rfm_labels')).columns[0].values() | list -%}
     {%- if labelled != [scoring_version] -%}
-        {{ exceptions.raise_compiler_error("segment_dictionary: segment_rfm_labels counts the labels of " ~ labelled ~ ", but customers are scored with " ~ scoring_version ~ ": build it with this model (dbt build --select segment_rfm_labels+).") }}
+        {{ exceptions.raise_compiler_error(
+            "segment_dictionary: segment_rfm_labels counts the labels of " ~ labelled
+            ~ ", but customers are scored with " ~ scoring_version
+            ~ ": build it with this model (dbt build --select segment_rfm_labels+).") }}
     {%- endif -%}
 {%- endif -%}
 
@@ -112,15 +116,18 @@ candidate_drivers as (
         centroids.feature_position,
         centroids.centroid_scaled,
         case
-            when centroids.centroid_scaled >= 0 then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'centroids.feature']) }})
+            when centroids.centroid_scaled >= 0
+                then coalesce(feature_dictionary.high_label, {{ dbt.concat(["'high '", 'centroids.feature']) }})
             else coalesce(feature_dictionary.low_label, {{ dbt.concat(["'low '", 'centroids.feature']) }})
         end as feature_phrase,
         -- a recency driver points the other way from recency_days: more days = less recent
         case
             when feature_dictionary.rfm_dimension = 'recency'
-                then label_directions.recency_direction * (case when centroids.centroid_scaled >= 0 then -1 else 1 end) < 0
+                then label_directions.recency_direction
+                    * (case when centroids.centroid_scaled >= 0 then -1 else 1 end) < 0
             when feature_dictionary.rfm_dimension = 'frequency'
-                then label_directions.frequency_direction * (case when centroids.centroid_scaled >= 0 then 1 else -1 end) < 0
+                then label_directions.frequency_direction
+                    * (case when centroids.centroid_scaled >= 0 then 1 else -1 end) < 0
             else false
         end as contradicts_label
     from centroids
@@ -175,7 +182,9 @@ set_sharing as (
     select
         driver_sets.segment_id,
         driver_sets.driver_count,
-        count(*) over (partition by driver_sets.driver_count, segments.name_label, driver_sets.phrase_set) as segments_with_set
+        count(*) over (
+            partition by driver_sets.driver_count, segments.name_label, driver_sets.phrase_set
+        ) as segments_with_set
     from driver_sets
     inner join segments
         on driver_sets.segment_id = segments.segment_id
@@ -188,7 +197,8 @@ name_sizes as (
         segments.segment_id,
         min(case
             when set_sharing.segments_with_set = 1
-                and set_sharing.driver_count >= (case when drivers_total.segment_drivers < 2 then drivers_total.segment_drivers else 2 end)
+                and set_sharing.driver_count
+                >= (case when drivers_total.segment_drivers < 2 then drivers_total.segment_drivers else 2 end)
                 then set_sharing.driver_count
         end) as unique_driver_count,
         max(drivers_total.segment_drivers) as segment_drivers
@@ -230,7 +240,9 @@ generated as (
         segments.*,
         {{ dbt.concat([
             'segments.name_label', "': '", "coalesce(name_phrases.feature_phrases, 'like the average customer')",
-            "case when name_sizes.unique_driver_count is null then " ~ dbt.concat(["' (segment '", 'cast(segments.segment_id as ' ~ dbt.type_string() ~ ')', "')'"]) ~ " else '' end"]) }} as generated_name,
+            "case when name_sizes.unique_driver_count is null then "
+            ~ dbt.concat(["' (segment '", 'cast(segments.segment_id as ' ~ dbt.type_string() ~ ')', "')'"])
+            ~ " else '' end"]) }} as generated_name,
         {{ dbt.concat([
             "'Mostly '", "coalesce(segments.top_rfm_label, 'unlabelled')", "' by RFM ('",
             'cast(segments.top_rfm_label_percent as ' ~ dbt.type_string() ~ ')',
@@ -296,18 +308,29 @@ applicable_names as (
 
 final as (
 
+    -- cast to the types of the contract (_segments__models.yml), alike on every engine
     select
-        generated.model_version,
+        cast(generated.model_version as {{ dbt.type_string() }}) as model_version,
         cast(generated.segment_id as {{ dbt.type_int() }}) as segment_id,
-        generated.segment_origin_version,
-        generated.generated_name,
-        coalesce(applicable_names.segment_name, generated.generated_name) as segment_name,
-        coalesce(applicable_names.segment_description, generated.generated_description) as segment_description,
-        coalesce(applicable_names.recommended_action, playbook_matches.recommended_action) as recommended_action,
-        coalesce(applicable_names.channel, playbook_matches.channel) as channel,
-        coalesce(applicable_names.kpi, playbook_matches.kpi) as kpi,
-        case when applicable_names.segment_name is not null then 'seed' else 'generated' end as name_source,
-        generated.training_customers
+        cast(generated.segment_origin_version as {{ dbt.type_string() }}) as segment_origin_version,
+        cast(generated.generated_name as {{ dbt.type_string() }}) as generated_name,
+        cast(
+            coalesce(applicable_names.segment_name, generated.generated_name) as {{ dbt.type_string() }}
+        ) as segment_name,
+        cast(
+            coalesce(applicable_names.segment_description, generated.generated_description) as {{ dbt.type_string() }}
+        ) as segment_description,
+        cast(
+            coalesce(applicable_names.recommended_action, playbook_matches.recommended_action)
+            as {{ dbt.type_string() }}
+        ) as recommended_action,
+        cast(coalesce(applicable_names.channel, playbook_matches.channel) as {{ dbt.type_string() }}) as channel,
+        cast(coalesce(applicable_names.kpi, playbook_matches.kpi) as {{ dbt.type_string() }}) as kpi,
+        cast(
+            case when applicable_names.segment_name is not null then 'seed' else 'generated' end
+            as {{ dbt.type_string() }}
+        ) as name_source,
+        cast(generated.training_customers as {{ dbt.type_bigint() }}) as training_customers
     from generated
     left join applicable_names
         on generated.segment_id = applicable_names.segment_id

@@ -75,12 +75,18 @@ label_mix as (
         label_counts.segment_id,
         {{ dbt_segments.ordered_listagg(
             dbt.concat(['label_counts.rfm_label', "' '",
-                        'cast(cast(round(100.0 * label_counts.label_customers / segment_means.customer_count, 0) as ' ~ dbt.type_int() ~ ') as ' ~ dbt.type_string() ~ ')',
+                        'cast(cast(round(100.0 * label_counts.label_customers / segment_means.customer_count, 0) as '
+                        ~ dbt.type_int() ~ ') as ' ~ dbt.type_string() ~ ')',
                         "'%'"]),
             "'; '",
             'label_counts.label_rank') }} as rfm_label_mix,
         max(case when label_counts.label_rank = 1 then label_counts.rfm_label end) as top_rfm_label,
-        max(case when label_counts.label_rank = 1 then 1.0 * label_counts.label_customers / segment_means.customer_count end) as top_rfm_label_share
+        max(
+            case
+                when label_counts.label_rank = 1
+                    then 1.0 * label_counts.label_customers / segment_means.customer_count
+            end
+        ) as top_rfm_label_share
     from label_counts
     inner join segment_means
         on label_counts.segment_id = segment_means.segment_id
@@ -95,9 +101,14 @@ final as (
         cast(segment_means.segment_name as {{ dbt.type_string() }}) as segment_name,
         cast(segment_means.model_version as {{ dbt.type_string() }}) as model_version,
         cast(segment_means.customer_count as {{ dbt.type_bigint() }}) as customer_count,
-        cast(1.0 * segment_means.customer_count / totals.total_customers as {{ dbt_segments.type_double() }}) as customer_share,
+        cast(
+            1.0 * segment_means.customer_count / totals.total_customers as {{ dbt_segments.type_double() }}
+        ) as customer_share,
         cast(segment_means.revenue as {{ dbt_segments.type_double() }}) as revenue,
-        cast({{ dbt_segments.safe_divide('segment_means.revenue', 'totals.total_revenue') }} as {{ dbt_segments.type_double() }}) as revenue_share,
+        cast(
+            {{ dbt_segments.safe_divide('segment_means.revenue', 'totals.total_revenue') }}
+            as {{ dbt_segments.type_double() }}
+        ) as revenue_share,
         {%- for feature in profile_features %}
         cast(segment_means.avg_{{ feature }} as {{ dbt_segments.type_double() }}) as avg_{{ feature }},
         {%- endfor %}

@@ -4,7 +4,7 @@
 
     Its own table because it scores every customer (assign_segment): segment_dictionary reads the result many
     times, and an engine that inlines CTEs (Spark) would otherwise score the customers once per reference. -#}
-{%- set scoring_version = dbt_segments.scoring_model_version(ref('segment_models')) -%}
+{%- set scoring_version = dbt_segments.model_version_in_force(ref('segment_model_in_force')) -%}
 
 with customer_features as (
 
@@ -14,12 +14,7 @@ with customer_features as (
 
 scored as (
 
-    {{ dbt_segments.assign_segment(
-        ref('customer_features'),
-        id_column='customer_id',
-        scaler=ref('segment_model_scalers'),
-        centroids=ref('segment_model_centroids'),
-        model_version=scoring_version) }}
+    {{ dbt_segments.assign_segment_in_force(ref('customer_features')) }}
 
 ),
 
@@ -44,7 +39,9 @@ final as (
         cast(rfm_label as {{ dbt.type_string() }}) as rfm_label,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(sum(customers) over (partition by segment_id) as {{ dbt.type_bigint() }}) as segment_customers,
-        cast(row_number() over (partition by segment_id order by customers desc, rfm_label) as {{ dbt.type_int() }}) as label_rank
+        cast(
+            row_number() over (partition by segment_id order by customers desc, rfm_label) as {{ dbt.type_int() }}
+        ) as label_rank
     from label_counts
 
 )

@@ -2,7 +2,8 @@
     as text under its written name (customer_table_column_name: lower case, other characters as _), the
     id column as customer_id. Numbers stay text until int_customer_table_validated parses them. The
     table is found like every raw source (raw_table_relation: files on DuckDB, raw_schema elsewhere). -#}
-{%- set relation = adapter.dispatch('raw_table_relation', 'dbt_segments')('customer_table', source('raw', 'customer_table')) if execute else source('raw', 'customer_table') -%}
+{%- set relation = adapter.dispatch('raw_table_relation', 'dbt_segments')(
+    'customer_table', source('raw', 'customer_table')) if execute else source('raw', 'customer_table') -%}
 {%- set columns = dbt_segments.customer_table_source_columns(relation) %}
 
 with source as (
