@@ -33,15 +33,15 @@ MARTS.update({"segment_training_bins": "model_version, feature, bin_index", "seg
 RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"]}
 
 
-def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]]) -> list[dict]:
+def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]], env: dict | None = None) -> list[dict]:
     """Run many dbt commands (a command, or a command and its arguments) against one build in one Python
-    process (see dbt_many.py)."""
+    process (see dbt_many.py), with `env` added to the environment."""
     arguments = [[*([command] if isinstance(command, str) else command), "--target-path", str(build.target_dir),
                   "--log-path", str(build.target_dir / "logs"),
                   "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **extra_vars})]
                  for command, extra_vars in invocations]
     env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
-           "SEGMENTS_DUCKDB_PATH": str(build.database)}
+           "SEGMENTS_DUCKDB_PATH": str(build.database), **(env or {})}
     result = subprocess.run([sys.executable, str(Path(__file__).with_name("dbt_many.py"))], input=json.dumps(arguments),
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]

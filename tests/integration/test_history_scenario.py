@@ -12,10 +12,8 @@ Expected values come from the customer_segments tables before and after, pandas 
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 
 import duckdb
@@ -23,6 +21,7 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT, Build, dbt_command
+from test_bad_input import dbt_many
 from python_udfs.demo.changes import evolve
 from python_udfs.cli.pii_scan import pii_kind
 
@@ -327,14 +326,9 @@ BAD_SETTINGS = [
 def test_bad_history_settings_stop_the_build_before_anything_is_recorded(scenario):
     build = scenario.build
     runs_before = build.query("select * from segment_membership_runs")
-    command, env = dbt_command(build, "build", "--select", "segment_membership_history+")
-    arguments = [[*command[1:-1], json.dumps({"raw_data_path": str(build.raw_dir), **bad})] for bad, _ in BAD_SETTINGS]
     # the salt is checked last, so only the invocation without other bad settings reaches it
-    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tests" / "integration" / "dbt_many.py")],
-                            input=json.dumps(arguments), cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            env={**env, "SEGMENT_EXPORT_EMAIL_SALT": "it's"})
-    assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]
-    outcomes = json.loads(result.stdout.rsplit("@@OUTCOMES@@", 1)[1])
+    outcomes = dbt_many(build, [(["build", "--select", "segment_membership_history+"], bad) for bad, _ in BAD_SETTINGS],
+                        env={"SEGMENT_EXPORT_EMAIL_SALT": "it's"})
     for (bad, expected), outcome in zip(BAD_SETTINGS, outcomes):
         assert not outcome["success"], bad
         assert expected in outcome["log"], (bad, outcome["log"][-2000:])
