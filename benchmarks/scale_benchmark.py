@@ -11,7 +11,8 @@ so that is the whole step's memory):
                  n_segments auto:
                  the stratified sample drawn in DuckDB, the K search on it, (MiniBatch)KMeans at the chosen K
   3. explain     `dbt run --select segment_stability segment_algorithm_comparison` on the same sample
-  4. scoring     the registry (segment_models, segment_model_scalers, segment_model_centroids: the publish gate),
+  4. scoring     the registry (segment_models, segment_model_scalers, segment_model_centroids: the publish gate;
+                 segment_model_in_force: the version that scores),
                  then `segment_rfm_labels segment_dictionary customer_segments`: assign_segment over every customer
   5. 10M scoring the fitted model's SQL (dbt compile of assign_segment) over 10,000,000 rows (the customers
                  repeated) in DuckDB, against exporting them to numpy and brute-force argmin, in one process;
