@@ -10,4 +10,4 @@ bash scripts/install_system_packages.sh
 bash scripts/lint.sh
 export DBT_PROFILES_DIR="$PWD/profiles"
 # two workers, one per core; tests that share a build run on one of them (tests/integration/conftest.py)
-.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+.venv/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder "$@"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -15,18 +16,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dbt_process import dbt
 from python_udfs.demo.data import generate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-# The suite runs on two pytest-xdist workers, one per core (scripts/test.sh: each dbt build is one
-# Python process, mostly on one core). Tests that read one shared build are one group, so it is built on
-# one worker only; the PostgreSQL and Spark tests are one group (one Spark metastore in the project
-# folder); every other test file is a group of its own, so its module fixtures are built once. The demo
-# build is made once and copied to each worker (build_once_for_all_workers): some tests rebuild it in
-# place, which a reader on the other worker would block.
+# The suite runs on two pytest-xdist workers, one per core (scripts/test.sh: a dbt build runs mostly on
+# one core). Tests that read one shared build are one group, so it is built on one worker only; the
+# PostgreSQL and Spark tests are one group (the Spark leg runs in the background beside the PostgreSQL
+# tests, test_cross_warehouse.spark_leg); the tests of INDEPENDENT_TESTS share nothing and go where a
+# worker is free; every other test file is a group of its own, so its module fixtures are built once and
+# its tests run in their order. The demo build is made once and copied to each worker
+# (build_once_for_all_workers): some tests rebuild it in place, which a reader on the other worker would block.
 SHARED_BUILD_GROUPS = {
     "corpus_build": "corpus",
     "retail_export_build": "retail_export",
@@ -36,6 +39,7 @@ SHARED_BUILD_GROUPS = {
     "online_retail_build": "online_retail",
 }
 WAREHOUSE_FILES = {"test_cross_warehouse.py", "test_sha256_across_engines.py"}
+INDEPENDENT_TESTS = {"test_benchmarks_run.py"}  # each runs a benchmark script in a folder of its own
 # files that take minutes start first, so the short ones fill in at the end instead of waiting for them
 LONGEST_FIRST = ["test_fault_scenario.py", "test_cross_warehouse.py", "test_sha256_across_engines.py",
                  "test_benchmarks_run.py", "test_registry_scenario.py", "test_drift_scenario.py",
@@ -47,7 +51,9 @@ def xdist_group(item) -> str:
     if file_name in WAREHOUSE_FILES:
         return "warehouses"
     shared = [name for fixture, name in SHARED_BUILD_GROUPS.items() if fixture in item.fixturenames]
-    return shared[0] if shared else file_name
+    if shared:
+        return shared[0]
+    return item.nodeid if file_name in INDEPENDENT_TESTS else file_name
 
 
 # before pytest-xdist's own hook, which turns the xdist_group marks into the groups it schedules
@@ -62,18 +68,26 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
 
 
+# dbt's unit tests check model logic on fixed inputs, whatever the data: the demo build (as the README's
+# first command runs it) and the PostgreSQL build run them, other builds leave them out (4 s a build)
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+
 @dataclass
 class Build:
-    """A built project: where its data, DuckDB file and dbt artifacts are."""
+    """A built project: where its data, DuckDB file and dbt artifacts are; `unit_tests`: whether its
+    `dbt build`s run dbt's unit tests."""
 
     raw_dir: Path
     truth_dir: Path
     database: Path
     target_dir: Path
     result: subprocess.CompletedProcess | None = None  # the fixture's own build, for its log
+    unit_tests: bool = False
 
-    def dbt(self, *args: str, check: bool = True, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
-        return run_dbt(self, *args, check=check, extra_vars=extra_vars)
+    def dbt(self, *args: str, check: bool = True, extra_vars: dict | None = None,
+            executable: bool = False) -> subprocess.CompletedProcess:
+        return run_dbt(self, *args, check=check, extra_vars=extra_vars, executable=executable)
 
     def query(self, sql: str):
         with duckdb.connect(str(self.database), read_only=True) as connection:
@@ -90,15 +104,22 @@ def dbt_command(build: Build, *args: str, extra_vars: dict | None = None) -> tup
         "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
         "SEGMENTS_DUCKDB_PATH": str(build.database),
     }
+    if args[:1] == ("build",) and not build.unit_tests:
+        args = (*args, *WITHOUT_UNIT_TESTS)
     command = [DBT, *args, "--target-path", str(build.target_dir), "--log-path", str(build.target_dir / "logs"),
                "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **(extra_vars or {})})]
     return command, env
 
 
-def run_dbt(build: Build, *args: str, check: bool = True,
-            extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+def run_dbt(build: Build, *args: str, check: bool = True, extra_vars: dict | None = None,
+            executable: bool = False) -> subprocess.CompletedProcess:
+    """`dbt *args` on `build`, in the worker's dbt process (dbt_process.py), or with `executable` by the
+    `dbt` executable itself."""
     command, env = dbt_command(build, *args, extra_vars=extra_vars)
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if executable:
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    else:
+        result = dbt(command[1:], PROJECT_ROOT, env)
     if check and result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
     return result
@@ -129,12 +150,13 @@ def build_once_for_all_workers(tmp_path_factory, name: str, make) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> Build:
-    """The default demo (20,000 customers, seed 42) built end to end, as the README's first command does."""
+    """The default demo (20,000 customers, seed 42) built end to end by the `dbt` executable, as the README's
+    first command does."""
 
     def make(root: Path) -> None:
-        build = new_build(root)
+        build = dataclasses.replace(new_build(root), unit_tests=True)
         generate(out_dir=str(build.raw_dir), truth_dir=str(build.truth_dir))
-        build.dbt("build")
+        build.dbt("build", executable=True)
 
     return new_build(build_once_for_all_workers(tmp_path_factory, "demo", make))
 
@@ -238,9 +260,9 @@ class ExampleBuild:
     def dbt(self, *args: str, extra_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
         env = {**os.environ, "DBT_PROFILES_DIR": str(self.project_dir), "SEGMENTS_DUCKDB_PATH": str(self.database)}
         paths = [] if args[0] == "deps" else ["--target-path", str(self.target_dir)]
-        command = [DBT, *args, *paths, "--log-path", str(self.target_dir / "logs"),
-                   *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
-        result = subprocess.run(command, cwd=self.project_dir, env=env, capture_output=True, text=True)
+        arguments = [*args, *paths, "--log-path", str(self.target_dir / "logs"),
+                     *(["--vars", json.dumps(extra_vars)] if extra_vars else [])]
+        result = dbt(arguments, self.project_dir, env)
         if check and result.returncode != 0:
             pytest.fail(f"dbt {' '.join(args)} in examples/{self.project_dir.name} failed:\n"
                         f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}")

@@ -13,7 +13,6 @@ that calls dbt_segments.assign_segment through real dbt, and compares:
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import KMeans
 
+from dbt_process import dbt
 from python_udfs.segmentation import nearest_centroid
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 @pytest.fixture(scope="module")
 def integration_project(tmp_path_factory):
     env = {**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION)}
-    subprocess.run([DBT, "deps"], cwd=INTEGRATION, env=env, check=True, capture_output=True)
+    assert dbt(["deps"], INTEGRATION, env).returncode == 0
     return tmp_path_factory.mktemp("fuzz")
 
 
@@ -67,10 +67,8 @@ def score_with_dbt(workdir: Path, cases: list[tuple], nan_masks: list | None = N
                 for segment in range(len(centroids)) for position in range(len(features))]
         write_table(connection, "fixture_centroids", pd.DataFrame(centroid_rows))
     env = {**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION), "SEGMENTS_DUCKDB_PATH": str(database)}
-    result = subprocess.run(
-        [DBT, "build", "--select", "fixture_scores", "--vars", f"{{fixture_cases: {len(cases)}}}",
-         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
-        cwd=INTEGRATION, env=env, capture_output=True, text=True)
+    result = dbt(["build", "--select", "fixture_scores", "--vars", f"{{fixture_cases: {len(cases)}}}",
+                  "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")], INTEGRATION, env)
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(database), read_only=True) as connection:
         scored = connection.sql("select * from fixture_scores order by case_id, row_id").df()

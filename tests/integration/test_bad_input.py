@@ -6,19 +6,15 @@ refused before anything is replaced; two builds give identical marts."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from bad_input_corpus import corpus, write
-from conftest import CORPUS_VARS, PROJECT_ROOT, Build, new_build
+from conftest import CORPUS_VARS, PROJECT_ROOT, Build, dbt_command, new_build
+from dbt_process import dbt
 
 CLEANED = {"customers": "int_customers_cleaned", "transactions": "int_transactions_cleaned",
            "events": "int_events_cleaned", "support_tickets": "int_support_tickets_cleaned"}
@@ -34,18 +30,15 @@ RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"]}
 
 
 def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]], env: dict | None = None) -> list[dict]:
-    """Run many dbt commands (a command, or a command and its arguments) against one build in one Python
-    process (see dbt_many.py), with `env` added to the environment."""
-    arguments = [[*([command] if isinstance(command, str) else command), "--target-path", str(build.target_dir),
-                  "--log-path", str(build.target_dir / "logs"),
-                  "--vars", json.dumps({"raw_data_path": str(build.raw_dir), **extra_vars})]
-                 for command, extra_vars in invocations]
-    env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
-           "SEGMENTS_DUCKDB_PATH": str(build.database), **(env or {})}
-    result = subprocess.run([sys.executable, str(Path(__file__).with_name("dbt_many.py"))], input=json.dumps(arguments),
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    assert "@@OUTCOMES@@" in result.stdout, result.stderr[-3000:]
-    return json.loads(result.stdout.rsplit("@@OUTCOMES@@", 1)[1])
+    """Run many dbt commands (a command, or a command and its arguments, with its vars) against one build,
+    with `env` added to the environment; each outcome is {"success": bool, "log": its console output}."""
+    outcomes = []
+    for command, extra_vars in invocations:
+        arguments, environment = dbt_command(build, *([command] if isinstance(command, str) else command),
+                                             extra_vars=extra_vars)
+        result = dbt(arguments[1:], PROJECT_ROOT, {**environment, **(env or {})})
+        outcomes.append({"success": result.returncode == 0, "log": result.stdout + result.stderr})
+    return outcomes
 
 
 def test_corpus_covers_at_least_twenty_kinds(corpus_build):

@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from dbt_process import dbt
 from python_udfs.demo.data import generate
 from warehouses import RAW_TABLES, load_postgres_table, start_postgres
 
@@ -74,9 +76,12 @@ TOLERANCE = 1e-9
 
 def run_integration_dbt(workdir: Path, target: str, *args: str, env: dict | None = None) -> None:
     environment = {**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION), **(env or {})}
-    command = [DBT, *args, "--target", target, "--target-path", str(workdir / f"target_{target}"),
-               "--log-path", str(workdir / f"logs_{target}")]
-    result = subprocess.run(command, cwd=INTEGRATION, env=environment, capture_output=True, text=True)
+    arguments = [*args, "--target", target, "--target-path", str(workdir / f"target_{target}"),
+                 "--log-path", str(workdir / f"logs_{target}")]
+    if target == "spark":  # the session's JVM ends with the process that started it
+        result = subprocess.run([DBT, *arguments], cwd=INTEGRATION, env=environment, capture_output=True, text=True)
+    else:
+        result = dbt(arguments, INTEGRATION, environment)
     if result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} on {target} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
 
@@ -88,8 +93,7 @@ def duckdb_build(tmp_path_factory):
     raw = workdir / "raw"
     generate(n_customers=CUSTOMERS, out_dir=str(raw), truth_dir=str(workdir / "truth"))
     database = workdir / "reference.duckdb"
-    subprocess.run([DBT, "deps"], cwd=INTEGRATION, env={**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION)},
-                   check=True, capture_output=True)
+    assert dbt(["deps"], INTEGRATION, {**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION)}).returncode == 0
     run_integration_dbt(workdir, "duckdb", "build", "--exclude", FIXTURES,
                         "--vars", json.dumps({"raw_data_path": str(raw)}),
                         env={"SEGMENTS_DUCKDB_PATH": str(database)})
@@ -233,58 +237,6 @@ def test_export_command_writes_a_file_and_names_the_fix_on_bad_input(duckdb_buil
         scoring_sql(read_model(database), "oracle")
 
 
-# ------------------------------------------------------------------------- Spark (SEGMENTS_TEST_SPARK=0 skips it)
-# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 140 s on 2 cores (the contract
-# marts add about 45 s of it), most of it
-# JVM and job start-up. The marts with contracts are built there too: their text columns are declared with
-# a per-adapter type (`string` on Spark, whose `varchar` needs a length) and their tables are parquet
-# (integration_tests/dbt_project.yml: not_null constraints need Delta Lake). Data tests are left out (an
-# accepted_values test on a boolean compares it with a string there).
-
-SPARK_TOLERANCE = 1e-6
-SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
-# The marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
-NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation", "segment_drift+"]
-# The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
-# SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
-SPARK_UNIT_TESTS = ["--resource-type", "unit_test"] if os.environ.get("SEGMENTS_TEST_SPARK_UNIT") == "1" else []
-
-
-@pytest.fixture(scope="module")
-def spark_build(duckdb_build):
-    if os.environ.get("SEGMENTS_TEST_SPARK") == "0":
-        pytest.skip("SEGMENTS_TEST_SPARK=0: the Spark leg is switched off")
-    from warehouses import load_spark_tables, read_spark_tables
-
-    workdir, raw, database = duckdb_build
-    spark_dir = workdir / "spark"
-    spark_dir.mkdir()
-    tables = {f"{RAW_SCHEMA}.{RAW_TABLE_NAMES[table]}": (renamed_raw_select(raw, table), None)
-              for table in RAW_TABLES}
-    tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
-    load_spark_tables(spark_dir, tables)
-    run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS,
-                        "--exclude", FIXTURES, *FIT_TABLES, *LATER_PYTHON_STAGES, *NOT_YET_ON_SPARK,
-                        "--vars", json.dumps(SOURCE_VARS),
-                        env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
-    return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores",
-                                         *(f"analytics.{mart}" for mart in CONTRACT_MARTS)])
-
-
-def test_spark_labels_and_features_equal_duckdb(duckdb_build, spark_build):
-    _, _, database = duckdb_build
-    reference = duckdb_table(database, "select customer_id, segment_id, second_segment_id, is_anomaly "
-                                       "from customer_segment_scores order by customer_id")
-    scored = spark_build["analytics.customer_segment_scores"].sort_values("customer_id").reset_index(drop=True)
-    assert len(scored) == CUSTOMERS
-    for column in reference.columns:
-        assert scored[column].tolist() == reference[column].tolist(), column
-    features = spark_build["analytics.customer_features"].sort_values("customer_id").reset_index(drop=True)
-    reference_features = duckdb_table(database, "select * from customer_features order by customer_id")
-    # Spark divides decimals to 6 decimal places (avg_order_value: 137.54617 against DuckDB's 137.54617021...)
-    assert_features_match(reference_features, features, "spark", tolerance=SPARK_TOLERANCE)
-
-
 # ------------------------------------------------------------- a consumer project installing the package
 # integration_tests/consumer/ is a shop's own dbt project: packages.yml `local: ../../`, its raw Parquet
 # exports named crm_clients, order_lines, ... with its own column names (client_ref, order_ts, ...), mapped
@@ -322,8 +274,7 @@ def write_consumer_raw(raw: Path, out: Path) -> None:
 def run_consumer_dbt(workdir: Path, database: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DBT_PROFILES_DIR": str(CONSUMER), "SEGMENTS_DUCKDB_PATH": str(database)}
     paths = [] if args[0] == "deps" else ["--target-path", str(workdir / "target_consumer")]
-    command = [DBT, *args, *paths, "--log-path", str(workdir / "logs_consumer")]
-    result = subprocess.run(command, cwd=CONSUMER, env=environment, capture_output=True, text=True)
+    result = dbt([*args, *paths, "--log-path", str(workdir / "logs_consumer")], CONSUMER, environment)
     if check and result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} in the consumer project failed:\n"
                     f"{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
@@ -445,21 +396,6 @@ def test_postgres_contract_marts_match_duckdb(duckdb_build, postgres_build):
         assert_mart_matches(reference, other, key, TOLERANCE, f"postgres {mart}")
 
 
-def test_spark_contract_marts_match_duckdb(duckdb_build, spark_build):
-    _, _, database = duckdb_build
-    for mart, key in CONTRACT_MARTS.items():
-        reference = duckdb_table(database, f"select * from {mart}")
-        other = spark_build[f"analytics.{mart}"]
-        bins = ("bin_customers", "bin_share") if mart == "segment_feature_distribution" else ()
-        # dbt-spark's session connection writes a seed's blank cell as the text 'None', not null, so the
-        # segment_playbook rows with a blank label or driver (the fallbacks) match nothing there and a
-        # generated segment's action, channel and KPI stay null: left out of the comparison on Spark
-        playbook = ("recommended_action", "channel", "kpi") if mart == "segment_dictionary" else ()
-        assert_mart_matches(reference, other, key, SPARK_MART_TOLERANCE, f"spark {mart}", loose=bins + playbook)
-        if bins:
-            assert_bins_differ_only_at_edges(database, reference, other, SPARK_TOLERANCE, f"spark {mart}")
-
-
 def unit_test_results(workdir: Path, target: str) -> dict[str, str]:
     results = json.loads((workdir / f"target_{target}" / "run_results.json").read_text())["results"]
     return {result["unique_id"]: result["status"] for result in results if result["unique_id"].startswith("unit_test.")}
@@ -474,6 +410,91 @@ def test_unit_tests_pass_on_postgres(duckdb_build, postgres_build):
     assert len(names) >= 3
     assert sorted(unique_id.rsplit(".", 1)[-1] for unique_id in results) == sorted(names)
     assert set(results.values()) == {"pass"}, results
+
+
+# ------------------------------------------------------------------------- Spark (SEGMENTS_TEST_SPARK=0 skips it)
+# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 140 s on 2 cores (the contract
+# marts add about 45 s of it), most of it
+# JVM and job start-up. The marts with contracts are built there too: their text columns are declared with
+# a per-adapter type (`string` on Spark, whose `varchar` needs a length) and their tables are parquet
+# (integration_tests/dbt_project.yml: not_null constraints need Delta Lake). Data tests are left out (an
+# accepted_values test on a boolean compares it with a string there).
+
+SPARK_TOLERANCE = 1e-6
+SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
+# The marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
+NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation", "segment_drift+"]
+# The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
+# SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
+SPARK_UNIT_TESTS = ["--resource-type", "unit_test"] if os.environ.get("SEGMENTS_TEST_SPARK_UNIT") == "1" else []
+
+
+def build_spark_leg(duckdb_build) -> dict[str, pd.DataFrame]:
+    """The raw data and the DuckDB fit loaded into Spark, the package built there, and its marts read back."""
+    from warehouses import load_spark_tables, read_spark_tables
+
+    workdir, raw, database = duckdb_build
+    spark_dir = workdir / "spark"
+    spark_dir.mkdir()
+    tables = {f"{RAW_SCHEMA}.{RAW_TABLE_NAMES[table]}": (renamed_raw_select(raw, table), None)
+              for table in RAW_TABLES}
+    tables.update({f"analytics.{table}": (f"select * from source.main.{table}", str(database)) for table in FIT_TABLES})
+    load_spark_tables(spark_dir, tables)
+    run_integration_dbt(workdir, "spark", "build", *SPARK_ONLY_MODELS, *SPARK_UNIT_TESTS,
+                        "--exclude", FIXTURES, *FIT_TABLES, *LATER_PYTHON_STAGES, *NOT_YET_ON_SPARK,
+                        "--vars", json.dumps(SOURCE_VARS),
+                        env={"SEGMENTS_SPARK_DIR": str(spark_dir)})
+    return read_spark_tables(spark_dir, ["analytics.customer_features", "analytics.customer_segment_scores",
+                                         *(f"analytics.{mart}" for mart in CONTRACT_MARTS)])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def spark_leg(request, duckdb_build):
+    """The Spark leg, started in the background as soon as the DuckDB build exists when a Spark test is
+    selected: the session spends most of its two minutes waiting on its JVM's jobs, so the PostgreSQL and
+    consumer tests run meanwhile (the Spark tests come last in this file)."""
+    wanted = any("spark_build" in item.fixturenames for item in request.session.items)
+    if os.environ.get("SEGMENTS_TEST_SPARK") == "0" or not wanted:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(build_spark_leg, duckdb_build)
+
+
+@pytest.fixture(scope="module")
+def spark_build(spark_leg):
+    if spark_leg is None:
+        pytest.skip("SEGMENTS_TEST_SPARK=0: the Spark leg is switched off")
+    return spark_leg.result()
+
+
+def test_spark_labels_and_features_equal_duckdb(duckdb_build, spark_build):
+    _, _, database = duckdb_build
+    reference = duckdb_table(database, "select customer_id, segment_id, second_segment_id, is_anomaly "
+                                       "from customer_segment_scores order by customer_id")
+    scored = spark_build["analytics.customer_segment_scores"].sort_values("customer_id").reset_index(drop=True)
+    assert len(scored) == CUSTOMERS
+    for column in reference.columns:
+        assert scored[column].tolist() == reference[column].tolist(), column
+    features = spark_build["analytics.customer_features"].sort_values("customer_id").reset_index(drop=True)
+    reference_features = duckdb_table(database, "select * from customer_features order by customer_id")
+    # Spark divides decimals to 6 decimal places (avg_order_value: 137.54617 against DuckDB's 137.54617021...)
+    assert_features_match(reference_features, features, "spark", tolerance=SPARK_TOLERANCE)
+
+
+def test_spark_contract_marts_match_duckdb(duckdb_build, spark_build):
+    _, _, database = duckdb_build
+    for mart, key in CONTRACT_MARTS.items():
+        reference = duckdb_table(database, f"select * from {mart}")
+        other = spark_build[f"analytics.{mart}"]
+        bins = ("bin_customers", "bin_share") if mart == "segment_feature_distribution" else ()
+        # dbt-spark's session connection writes a seed's blank cell as the text 'None', not null, so the
+        # segment_playbook rows with a blank label or driver (the fallbacks) match nothing there and a
+        # generated segment's action, channel and KPI stay null: left out of the comparison on Spark
+        playbook = ("recommended_action", "channel", "kpi") if mart == "segment_dictionary" else ()
+        assert_mart_matches(reference, other, key, SPARK_MART_TOLERANCE, f"spark {mart}", loose=bins + playbook)
+        if bins:
+            assert_bins_differ_only_at_edges(database, reference, other, SPARK_TOLERANCE, f"spark {mart}")
 
 
 def test_unit_tests_pass_on_spark_when_asked(duckdb_build, spark_build):

@@ -23,8 +23,8 @@ with customer_segments. At the end, with keys that are not 0..K-1, every per-seg
 segment keys.
 
 The raw data never changes, so after the first build the cleaning and feature models (+customer_features)
-and the dbt unit tests are left out; builds run on two threads, and each set of settings has its own
-target folder, so dbt parses partially when settings repeat.
+are left out (and, as in every test build but the demo's, dbt's unit tests); builds run on two threads, and
+each set of settings has its own target folder, so dbt parses partially when settings repeat.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ STEP_VARS = {
     "rollback": DEFAULT,
 }
 # the raw data never changes: after the first build its cleaning and features stay as they are
-UNCHANGED_RAW = ["--exclude", "+customer_features", "--exclude-resource-type", "unit_test", "--threads", "2"]
+UNCHANGED_RAW = ["--exclude", "+customer_features", "--threads", "2"]
 REGISTRY_TABLES = ("segment_model_scalers", "segment_model_centroids", "segment_training_shares",
                    "segment_training_bins", "segment_distance_profile")
 
@@ -185,7 +185,7 @@ def scenario(tmp_path_factory):
 def test_failed_refused_and_killed_builds_never_break_the_next_one(scenario):
     build = scenario
 
-    # 1. a good build (with the cleaning and the unit tests this once)
+    # 1. a good build (with the cleaning this once)
     green(settings(build, "default").dbt("build", "--threads", "2", check=False, extra_vars=DEFAULT))
     assert_consistent(build)
     first = published(build)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 
 import duckdb
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT, Build, dbt_command
+from dbt_process import dbt
 from test_bad_input import dbt_many
 from python_udfs.demo.changes import evolve
 from python_udfs.cli.pii_scan import pii_kind
@@ -74,8 +74,7 @@ def snapshot(build: Build) -> Day:
 
 def run(build: Build, *args: str, extra_vars: dict | None = None, env: dict | None = None) -> None:
     command, environment = dbt_command(build, *args, extra_vars=extra_vars)
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env={**environment, **(env or {})},
-                            capture_output=True, text=True)
+    result = dbt(command[1:], PROJECT_ROOT, {**environment, **(env or {})})
     if result.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
 

@@ -5,14 +5,14 @@ segment_distance_profile / customer_segment_scores models of the demo build."""
 from __future__ import annotations
 
 import os
-import subprocess
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from python_udfs.segmentation import nearest_centroid
-from test_assign_segment import DBT, INTEGRATION, write_table
+from dbt_process import dbt
+from test_assign_segment import INTEGRATION, write_table
 
 
 def score_detailed(workdir, rows, means, scales, centroids, thresholds) -> pd.DataFrame:
@@ -33,10 +33,9 @@ def score_detailed(workdir, rows, means, scales, centroids, thresholds) -> pd.Da
             {"model_version": "case_0", "segment_id": np.arange(len(centroids)),
              "anomaly_distance_threshold": np.asarray(thresholds, dtype=np.float64)}))
     env = {**os.environ, "DBT_PROFILES_DIR": str(INTEGRATION), "SEGMENTS_DUCKDB_PATH": str(database)}
-    subprocess.run([DBT, "deps"], cwd=INTEGRATION, env=env, check=True, capture_output=True)
-    result = subprocess.run(
-        [DBT, "build", "--select", "fixture_scores_detailed", "--target-path", str(workdir / "target"),
-         "--log-path", str(workdir / "logs")], cwd=INTEGRATION, env=env, capture_output=True, text=True)
+    assert dbt(["deps"], INTEGRATION, env).returncode == 0
+    result = dbt(["build", "--select", "fixture_scores_detailed", "--target-path", str(workdir / "target"),
+                  "--log-path", str(workdir / "logs")], INTEGRATION, env)
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.sql("select * from fixture_scores_detailed order by row_id").df()

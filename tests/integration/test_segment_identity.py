@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DBT, PROJECT_ROOT, Build
+from conftest import PROJECT_ROOT, Build
+from dbt_process import dbt
 from python_udfs.explain import fit_rules, rule_table
 from python_udfs.projection import projection_table
 from python_udfs.segmentation import (
@@ -179,9 +179,8 @@ def test_renaming_through_the_seed_renames_the_segment_on_the_next_build(demo_co
     seed = project / "seeds" / "segment_names.csv"
     seed.write_text(seed.read_text().replace(",Discount Seekers,", ",Promotion Hunters,"))
     env = {**os.environ, "DBT_PROFILES_DIR": str(project / "profiles"), "SEGMENTS_DUCKDB_PATH": str(demo_copy.database)}
-    result = subprocess.run([DBT, "build", "--select", "segment_names+", "--target-path", str(tmp_path / "target2"),
-                             "--vars", f"{{raw_data_path: '{demo_copy.raw_dir}'}}"],
-                            cwd=project, env=env, capture_output=True, text=True)
+    result = dbt(["build", "--select", "segment_names+", "--target-path", str(tmp_path / "target2"),
+                  "--vars", f"{{raw_data_path: '{demo_copy.raw_dir}'}}"], project, env)
     assert result.returncode == 0, result.stdout[-4000:]
     names = set(demo_copy.query("select distinct segment_name from customer_segments")["segment_name"])
     assert "Promotion Hunters" in names and "Discount Seekers" not in names
