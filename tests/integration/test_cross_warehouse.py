@@ -32,7 +32,7 @@ import yaml
 
 from dbt_process import dbt
 from python_udfs.demo.data import generate
-from warehouses import RAW_TABLES, load_postgres_table, start_postgres
+from warehouses import RAW_TABLES, SPARK_JVM_ENV, load_postgres_table, start_postgres
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION = PROJECT_ROOT / "integration_tests"
@@ -79,7 +79,8 @@ def run_integration_dbt(workdir: Path, target: str, *args: str, env: dict | None
     arguments = [*args, "--target", target, "--target-path", str(workdir / f"target_{target}"),
                  "--log-path", str(workdir / f"logs_{target}")]
     if target == "spark":  # the session's JVM ends with the process that started it
-        result = subprocess.run([DBT, *arguments], cwd=INTEGRATION, env=environment, capture_output=True, text=True)
+        result = subprocess.run([DBT, *arguments], cwd=INTEGRATION, env={**environment, **SPARK_JVM_ENV},
+                                capture_output=True, text=True)
     else:
         result = dbt(arguments, INTEGRATION, environment)
     if result.returncode != 0:
@@ -413,12 +414,12 @@ def test_unit_tests_pass_on_postgres(duckdb_build, postgres_build):
 
 
 # ------------------------------------------------------------------------- Spark (SEGMENTS_TEST_SPARK=0 skips it)
-# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 140 s on 2 cores (the contract
-# marts add about 45 s of it), most of it
-# JVM and job start-up. The marts with contracts are built there too: their text columns are declared with
-# a per-adapter type (`string` on Spark, whose `varchar` needs a length) and their tables are parquet
-# (integration_tests/dbt_project.yml: not_null constraints need Delta Lake). Data tests are left out (an
-# accepted_values test on a boolean compares it with a string there).
+# A local Spark session (pyspark + dbt-spark[session], Java from Debian): about 110 s and 160 CPU-seconds, most
+# of it JVM and job start-up (warehouses.SPARK_JVM_ENV); it runs in the background (spark_leg), and the marts
+# are read back from the parquet files Spark wrote. The marts with contracts are built there too: their text
+# columns are declared with a per-adapter type (`string` on Spark, whose `varchar` needs a length) and their
+# tables are parquet (integration_tests/dbt_project.yml: not_null constraints need Delta Lake). Data tests are
+# left out (an accepted_values test on a boolean compares it with a string there).
 
 SPARK_TOLERANCE = 1e-6
 SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]

@@ -16,7 +16,7 @@ import duckdb
 import jinja2
 import pytest
 
-from warehouses import start_postgres
+from warehouses import SPARK_JVM_ENV, start_postgres
 
 MACROS = Path(__file__).resolve().parents[2] / "macros" / "cross_database" / "sha256_hex.sql"
 # ASCII, a plus tag, non-ASCII letters (UTF-8 bytes must be hashed, not code points), a salted value, empty
@@ -67,6 +67,6 @@ def test_spark_default_matches_hashlib(tmp_path):
         pytest.skip("SEGMENTS_TEST_SPARK=0: the Spark leg is switched off")
     sql = f"select value, {expression('default')} from {values_sql()}"
     result = subprocess.run([sys.executable, "-c", SPARK_HASH, sql, str(tmp_path / "warehouse")],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, env={**os.environ, **SPARK_JVM_ENV})
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.split("@@")[-1]) == EXPECTED
