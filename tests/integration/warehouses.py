@@ -150,11 +150,11 @@ import duckdb
 from pyspark.sql import SparkSession
 
 spark_dir, tables = sys.argv[1], json.loads(sys.argv[2])
-spark = (SparkSession.builder.master("local[2]")
+spark = (SparkSession.builder.master("local[1]")
          .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
          .config("spark.hadoop.javax.jdo.option.ConnectionURL",
                  f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true")
-         .config("spark.sql.shuffle.partitions", "2")
+         .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
          .enableHiveSupport().getOrCreate())
 for qualified, (select_sql, attach) in tables.items():
     spark.sql(f"create database if not exists {qualified.split('.')[0]}")
