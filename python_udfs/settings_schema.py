@@ -136,6 +136,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("publish_gate_allowed_verdicts", "list", choices=("stable", "doubtful", "unstable"),
             message="publish_gate_allowed_verdicts names {value}: list verdicts of segment_stability (stable, "
                     "doubtful, unstable)."),
+    # customer lifetime value (python_udfs.clv)
+    _boolean("enable_clv"),
+    _whole("clv_horizon_days", 1, "set it to a whole number of days >= 1, e.g. 365."),
+    Setting("clv_annual_discount_rate", "number", minimum=0, below=1,
+            message="clv_annual_discount_rate is {value}: set it to a yearly rate from 0 up to (not including) 1, "
+                    "e.g. 0.1."),
+    _customers("clv_min_repeat_customers"),
     # history and export
     _whole("export_min_segment_size", 1, "set it to a whole number of customers >= 1 (segments smaller than it "
                                          "are not named in segment_export).", group="history"),

@@ -299,6 +299,36 @@
             "group": "settings",
             "choices": ["stable", "doubtful", "unstable"]
         },
+        "enable_clv": {
+            "name": "enable_clv",
+            "type": "boolean",
+            "message": "enable_clv is {value}: set the enable_clv var to true or false.",
+            "group": "settings"
+        },
+        "clv_horizon_days": {
+            "name": "clv_horizon_days",
+            "type": "whole_number",
+            "message": "clv_horizon_days is {value}: set it to a whole number of days >= 1, e.g. 365.",
+            "group": "settings",
+            "minimum": 1
+        },
+        "clv_annual_discount_rate": {
+            "name": "clv_annual_discount_rate",
+            "type": "number",
+            "message": "clv_annual_discount_rate is {value}: set it to a yearly rate from 0 up to (not including) 1, "
+                ~ "e.g. 0.1.",
+            "group": "settings",
+            "minimum": 0,
+            "below": 1
+        },
+        "clv_min_repeat_customers": {
+            "name": "clv_min_repeat_customers",
+            "type": "whole_number",
+            "message": "clv_min_repeat_customers is {value}: set the clv_min_repeat_customers var to a whole number "
+                ~ "of customers >= 1.",
+            "group": "settings",
+            "minimum": 1
+        },
         "export_min_segment_size": {
             "name": "export_min_segment_size",
             "type": "whole_number",

@@ -6,6 +6,9 @@
       SEGMENT_EXPORT_EMAIL_SALT (empty = no salt) and SHA-256 hashed (macro email_sha256);
     - the segment with its name, recommended action and channel (segment_dictionary), the model version,
       since when the customer is in it and where they came from (segment_membership_history);
+    - clv: the customer's predicted lifetime value (customer_lifetime_value; null with a customer table,
+      or when the CLV fit was skipped). It is not compared for row_updated_at: it moves a little for every
+      customer every day as time passes, and would flag every row as changed;
     - small segments: a segment with fewer than export_min_segment_size customers is not named (segment
       columns null, is_segment_suppressed true), and a previous segment is shown only when at least
       that many exported customers share it, so no exported segment value points at a handful of people;
@@ -15,6 +18,7 @@
 {%- set observed_at = dbt_segments.timestamp_literal(dbt_segments.history_observed_at()) -%}
 {%- set last_synced_at = dbt_segments.timestamp_var('export_last_synced_at') -%}
 {%- set min_size = var('export_min_segment_size') | int -%}
+{%- set has_lifetime_value = var('customer_table', none) is none -%}
 {%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
     if execute else none %}
 
@@ -43,6 +47,14 @@ segment_dictionary as (
     select * from {{ ref('segment_dictionary') }}
 
 ),
+
+{% if has_lifetime_value %}
+customer_lifetime_value as (
+
+    select * from {{ ref('customer_lifetime_value') }}
+
+),
+{% endif %}
 
 {% if previous_export is not none %}
 
@@ -97,7 +109,8 @@ exported as (
         coalesce(current_spells.segment_entered_at, customer_segments.scored_at) as segment_changed_at,
         case
             when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id
-        end as previous_segment_id
+        end as previous_segment_id,
+        {{ 'customer_lifetime_value.clv' if has_lifetime_value else 'null' }} as clv
     from customer_segments
     inner join segment_sizes
         on customer_segments.segment_id = segment_sizes.segment_id
@@ -109,6 +122,10 @@ exported as (
         on customer_segments.customer_id = current_spells.customer_id
     left join previous_segment_sizes
         on current_spells.previous_segment_id = previous_segment_sizes.previous_segment_id
+    {% if has_lifetime_value %}
+    left join customer_lifetime_value
+        on customer_segments.customer_id = customer_lifetime_value.customer_id
+    {% endif %}
 
 ),
 
@@ -150,6 +167,7 @@ final as (
         cast(model_version as {{ dbt.type_string() }}) as model_version,
         cast(segment_changed_at as {{ dbt.type_timestamp() }}) as segment_changed_at,
         cast(previous_segment_id as {{ dbt.type_int() }}) as previous_segment_id,
+        cast(clv as {{ dbt_segments.type_double() }}) as clv,
         cast(is_segment_suppressed as {{ dbt.type_boolean() }}) as is_segment_suppressed,
         cast(row_updated_at as {{ dbt.type_timestamp() }}) as row_updated_at,
         cast(
