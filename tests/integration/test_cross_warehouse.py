@@ -60,8 +60,10 @@ def renamed_raw_select(raw: Path, table: str) -> str:
 
 
 # the model registry (every version's scaler and centroids, segment_models) travels with the fit
+# and so do the lifetime-value Python models' tables (the fit, its scores, the back-test's fit and scores)
 FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids",
-              "segment_models")
+              "segment_models", "clv_model_parameters", "customer_lifetime_value",
+              "int_backtest_customer_lifetime_value")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
 FIXTURES = "package:dbt_segments_integration_tests"
