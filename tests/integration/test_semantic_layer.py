@@ -71,6 +71,12 @@ BEFORE_MOVES = [
                      cast(customer_features.as_of_date as timestamp) as metric_time__day,
                      count(*) as customers, sum(customer_features.monetary) as revenue
               {SEGMENTED} group by 1, 2"""),
+    Check(("predicted_clv", "valued_customers", "predicted_clv_per_customer"),
+          ("customer__segment_name",),
+          """select segment_name as customer__segment_name, sum(clv) as predicted_clv,
+                    count(*) as valued_customers, avg(clv) as predicted_clv_per_customer
+             from customer_lifetime_value inner join customer_segments using (customer_id)
+             group by segment_name"""),
 ]
 # Movement metrics, checked after MOVED customers changed segment and the history was recorded again.
 AFTER_MOVES = [
@@ -84,7 +90,7 @@ AFTER_MOVES = [
                     count(case when change_reason = 'moved' then customer_id end) as segment_changes
              from segment_membership_history group by segment_name"""),
 ]
-# Metrics to come (predicted CLV, holdout lift) get a Check here; test_every_metric_is_checked asks for one.
+# Metrics to come (holdout lift) get a Check here; test_every_metric_is_checked asks for one.
 CHECKS = BEFORE_MOVES + AFTER_MOVES
 
 
