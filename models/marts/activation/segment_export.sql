@@ -9,6 +9,8 @@
     - small segments: a segment with fewer than export_min_segment_size customers is not named (segment
       columns null, is_segment_suppressed true), and a previous segment is shown only when at least
       that many exported customers share it, so no exported segment value points at a handful of people;
+    - is_holdout: the customer is in the holdout of an experiment whose window holds the as-of date
+      (customer_experiment_groups, int_feature_window), so the CRM leaves them out of its campaigns;
     - row_updated_at: when any exported value of the row last changed, found by comparing with the
       export of the previous build (the table this model replaces); is_changed_since_last_sync: the row
       changed after the export_last_synced_at var or, when it is null, in this build. -#}
@@ -41,6 +43,18 @@ history as (
 segment_dictionary as (
 
     select * from {{ ref('segment_dictionary') }}
+
+),
+
+experiment_groups as (
+
+    select * from {{ ref('customer_experiment_groups') }}
+
+),
+
+feature_window as (
+
+    select * from {{ ref('int_feature_window') }}
 
 ),
 
@@ -81,6 +95,17 @@ previous_segment_sizes as (
 
 ),
 
+active_holdouts as (
+
+    select distinct experiment_groups.customer_id
+    from experiment_groups
+    cross join feature_window
+    where experiment_groups.is_holdout
+        and experiment_groups.start_date <= feature_window.as_of_date
+        and experiment_groups.end_date >= feature_window.as_of_date
+
+),
+
 exported as (
 
     select
@@ -97,7 +122,8 @@ exported as (
         coalesce(current_spells.segment_entered_at, customer_segments.scored_at) as segment_changed_at,
         case
             when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id
-        end as previous_segment_id
+        end as previous_segment_id,
+        active_holdouts.customer_id is not null as is_holdout
     from customer_segments
     inner join segment_sizes
         on customer_segments.segment_id = segment_sizes.segment_id
@@ -109,6 +135,8 @@ exported as (
         on customer_segments.customer_id = current_spells.customer_id
     left join previous_segment_sizes
         on current_spells.previous_segment_id = previous_segment_sizes.previous_segment_id
+    left join active_holdouts
+        on customer_segments.customer_id = active_holdouts.customer_id
 
 ),
 
@@ -121,7 +149,7 @@ compared as (
             when previous_export.external_id is null
                 {% for column in ['email_sha256', 'is_segment_suppressed', 'segment_id', 'segment_name',
                                   'recommended_action', 'channel', 'model_version', 'segment_changed_at',
-                                  'previous_segment_id'] %}
+                                  'previous_segment_id', 'is_holdout'] %}
                 or exported.{{ column }} is distinct from previous_export.{{ column }}
                 {% endfor %}
                 then {{ observed_at }}
@@ -151,6 +179,7 @@ final as (
         cast(segment_changed_at as {{ dbt.type_timestamp() }}) as segment_changed_at,
         cast(previous_segment_id as {{ dbt.type_int() }}) as previous_segment_id,
         cast(is_segment_suppressed as {{ dbt.type_boolean() }}) as is_segment_suppressed,
+        cast(is_holdout as {{ dbt.type_boolean() }}) as is_holdout,
         cast(row_updated_at as {{ dbt.type_timestamp() }}) as row_updated_at,
         cast(
             {% if last_synced_at is not none %}row_updated_at > {{ dbt_segments.timestamp_literal(last_synced_at) }}
