@@ -19,8 +19,9 @@ returning which customers it touched so a test can check who must be re-scored:
 Timestamps are copied, never moved (an uplift's orders are dated inside its window, which must end
 before the latest order line), so the default as-of date (the latest clean order line)
 stays the same. Untouched customers keep identical features, except where a feature depends
-on the whole population (the money cap is a quantile of all buyers). The three groups are
-disjoint; who is picked depends only on ``seed``. Same input and arguments, same files.
+on the whole population (the money cap is a quantile of all buyers). The three picked groups
+are disjoint; who is picked depends only on ``seed`` (an uplift names its own customers).
+Same input and arguments, same files.
 
 Usage::
 
