@@ -425,8 +425,10 @@ def test_unit_tests_pass_on_postgres(duckdb_build, postgres_build):
 
 SPARK_TOLERANCE = 1e-6
 SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
-# The marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
-NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation", "segment_drift+"]
+# The marts downstream of customer_segments (history, export, experiments, drift) have run on DuckDB and
+# PostgreSQL only.
+NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation",
+                    "fqn:dbt_segments.marts.experiments", "segment_drift+"]
 # The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
 # SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
 SPARK_UNIT_TESTS = ["--resource-type", "unit_test"] if os.environ.get("SEGMENTS_TEST_SPARK_UNIT") == "1" else []

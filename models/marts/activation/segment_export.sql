@@ -12,6 +12,8 @@
     - small segments: a segment with fewer than export_min_segment_size customers is not named (segment
       columns null, is_segment_suppressed true), and a previous segment is shown only when at least
       that many exported customers share it, so no exported segment value points at a handful of people;
+    - is_holdout: the customer is in the holdout of an experiment whose window holds the as-of date
+      (customer_experiment_groups, int_feature_window), so the CRM leaves them out of its campaigns;
     - row_updated_at: when any exported value of the row last changed, found by comparing with the
       export of the previous build (the table this model replaces); is_changed_since_last_sync: the row
       changed after the export_last_synced_at var or, when it is null, in this build. -#}
@@ -21,6 +23,9 @@
 {%- set has_lifetime_value = var('customer_table', none) is none -%}
 {%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
     if execute else none %}
+{#- an export written before a column existed: that column counts as changed on every row, once -#}
+{%- set previous_columns = adapter.get_columns_in_relation(previous_export) | map(attribute='name') | map('lower') | list
+    if previous_export is not none else [] %}
 
 with customer_segments as (
 
@@ -55,6 +60,18 @@ customer_lifetime_value as (
 
 ),
 {% endif %}
+
+experiment_groups as (
+
+    select * from {{ ref('customer_experiment_groups') }}
+
+),
+
+feature_window as (
+
+    select * from {{ ref('int_feature_window') }}
+
+),
 
 {% if previous_export is not none %}
 
@@ -93,6 +110,17 @@ previous_segment_sizes as (
 
 ),
 
+active_holdouts as (
+
+    select distinct experiment_groups.customer_id
+    from experiment_groups
+    cross join feature_window
+    where experiment_groups.is_holdout
+        and experiment_groups.start_date <= feature_window.as_of_date
+        and experiment_groups.end_date >= feature_window.as_of_date
+
+),
+
 exported as (
 
     select
@@ -110,7 +138,8 @@ exported as (
         case
             when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id
         end as previous_segment_id,
-        {{ 'customer_lifetime_value.clv' if has_lifetime_value else 'null' }} as clv
+        {{ 'customer_lifetime_value.clv' if has_lifetime_value else 'null' }} as clv,
+        active_holdouts.customer_id is not null as is_holdout
     from customer_segments
     inner join segment_sizes
         on customer_segments.segment_id = segment_sizes.segment_id
@@ -126,6 +155,8 @@ exported as (
     left join customer_lifetime_value
         on customer_segments.customer_id = customer_lifetime_value.customer_id
     {% endif %}
+    left join active_holdouts
+        on customer_segments.customer_id = active_holdouts.customer_id
 
 ),
 
@@ -138,8 +169,9 @@ compared as (
             when previous_export.external_id is null
                 {% for column in ['email_sha256', 'is_segment_suppressed', 'segment_id', 'segment_name',
                                   'recommended_action', 'channel', 'model_version', 'segment_changed_at',
-                                  'previous_segment_id'] %}
-                or exported.{{ column }} is distinct from previous_export.{{ column }}
+                                  'previous_segment_id', 'is_holdout'] %}
+                or {{ 'exported.' ~ column ~ ' is distinct from previous_export.' ~ column
+                      if column in previous_columns else 'true' }}
                 {% endfor %}
                 then {{ observed_at }}
             else previous_export.row_updated_at
@@ -169,6 +201,7 @@ final as (
         cast(previous_segment_id as {{ dbt.type_int() }}) as previous_segment_id,
         cast(clv as {{ dbt_segments.type_double() }}) as clv,
         cast(is_segment_suppressed as {{ dbt.type_boolean() }}) as is_segment_suppressed,
+        cast(is_holdout as {{ dbt.type_boolean() }}) as is_holdout,
         cast(row_updated_at as {{ dbt.type_timestamp() }}) as row_updated_at,
         cast(
             {% if last_synced_at is not none %}row_updated_at > {{ dbt_segments.timestamp_literal(last_synced_at) }}
