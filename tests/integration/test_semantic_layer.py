@@ -77,6 +77,12 @@ BEFORE_MOVES = [
                     count(*) as valued_customers, avg(clv) as predicted_clv_per_customer
              from customer_lifetime_value inner join customer_segments using (customer_id)
              group by segment_name"""),
+    Check(("incremental_revenue", "revenue_lift_treated_customers", "holdout_revenue_lift"),
+          ("campaign_lift__experiment_name", "campaign_lift__segment_id"),
+          """select experiment_name as campaign_lift__experiment_name, segment_id as campaign_lift__segment_id,
+                    absolute_lift * treatment_customers as incremental_revenue,
+                    treatment_customers as revenue_lift_treated_customers, absolute_lift as holdout_revenue_lift
+             from segment_campaign_lift where outcome = 'revenue_per_customer'"""),
 ]
 # Movement metrics, checked after MOVED customers changed segment and the history was recorded again.
 AFTER_MOVES = [
@@ -90,7 +96,7 @@ AFTER_MOVES = [
                     count(case when change_reason = 'moved' then customer_id end) as segment_changes
              from segment_membership_history group by segment_name"""),
 ]
-# Metrics to come (holdout lift) get a Check here; test_every_metric_is_checked asks for one.
+# A new metric gets a Check here; test_every_metric_is_checked asks for one.
 CHECKS = BEFORE_MOVES + AFTER_MOVES
 
 
