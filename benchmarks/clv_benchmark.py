@@ -61,7 +61,8 @@ def main() -> None:
         scores = score_customers(data, parameters, horizon_days=365, annual_discount_rate=0.1)
         scored = time.perf_counter()
         values = parameter_values(parameters)
-        print(f"{customers:,} customers ({(data['frequency'] > 0).sum():,} repeat buyers): fit {fitted - started:.1f} s, "
+        repeaters = (data["frequency"] > 0).sum()
+        print(f"{customers:,} customers ({repeaters:,} repeat buyers): fit {fitted - started:.1f} s, "
               f"score {scored - fitted:.1f} s; mean CLV {scores['clv'].mean():.1f}")
         print("  fitted / true: " + ", ".join(f"{name} {values[name]:.3g}/{TRUE[name]:g}" for name in TRUE))
         results.append(f"customers={customers} fit_s={fitted - started:.1f} score_s={scored - fitted:.1f}")

@@ -68,8 +68,8 @@ def change_day(database: Path, share: float) -> int:
         """)
         con.execute("insert into int_customers_cleaned select customer_id, lower(customer_id) || '@example.com' "
                     "from customer_segments where customer_id like 'N%'")
-        con.execute("insert into customer_lifetime_value select customer_id, "
-                    "cast(hash(customer_id) % 100000 as double) / 100 from customer_segments where customer_id like 'N%'")
+        con.execute("insert into customer_lifetime_value select customer_id, cast(hash(customer_id) % 100000 "
+                    "as double) / 100 from customer_segments where customer_id like 'N%'")
         return 3 * n
 
 

@@ -3,8 +3,10 @@
 
     - outcomes per customer from the cleaned order lines (int_transactions_cleaned) ordered in
       [start_date, end_date]: revenue (sum of net_amount: paid, returns negative, cancelled lines 0),
-      orders (distinct orders with a line that is not cancelled) and conversion (1 with at least one such
-      order, else 0); a customer without orders counts 0;
+      orders (distinct orders with a completed line, as the back-test counts them) and conversion (1 with at
+      least one such order, else 0); a customer without orders counts 0. Sums and sums of squares are taken
+      over exact decimals and turned into doubles only afterwards, so a parallel aggregate cannot change
+      the last bit between two builds;
     - the means of treatment and holdout, absolute lift (treatment - holdout) and relative lift (absolute
       / holdout mean, null when that is 0), and a 95% interval for the difference of means by the Welch
       normal approximation: lift +- 1.96 x sqrt(s_t^2 / n_t + s_h^2 / n_h), sample variances; for the
@@ -15,6 +17,7 @@
       outcome figure null, counts shown), too_few_customers when the holdout or the treatment has fewer than
       experiment_min_holdout_customers (means and lift shown, interval null), else measured. -#}
 {%- set min_customers = var('experiment_min_holdout_customers') | int %}
+{%- set z = dbt_segments.double_literal(1.959963984540054) %}
 
 with groups as (
 
@@ -47,7 +50,7 @@ window_lines as (
         experiments.experiment_name,
         transactions.customer_id,
         transactions.order_id,
-        transactions.is_cancelled,
+        transactions.status,
         transactions.net_amount
     from transactions
     inner join experiments
@@ -62,7 +65,7 @@ customer_window_outcomes as (
         experiment_name,
         customer_id,
         sum(net_amount) as revenue,
-        count(distinct case when not is_cancelled then order_id end) as orders
+        count(distinct case when status = 'completed' then order_id end) as orders
     from window_lines
     group by experiment_name, customer_id
 
@@ -74,9 +77,9 @@ customer_outcomes as (
         groups.experiment_name,
         groups.segment_id,
         groups.experiment_group,
-        cast(coalesce(customer_window_outcomes.revenue, 0) as {{ dbt_segments.type_double() }}) as revenue,
-        cast(coalesce(customer_window_outcomes.orders, 0) as {{ dbt_segments.type_double() }}) as orders,
-        cast(case when customer_window_outcomes.orders > 0 then 1 else 0 end as {{ dbt_segments.type_double() }})
+        cast(coalesce(customer_window_outcomes.revenue, 0) as {{ dbt.type_numeric() }}) as revenue,
+        cast(coalesce(customer_window_outcomes.orders, 0) as {{ dbt.type_numeric() }}) as orders,
+        cast(case when customer_window_outcomes.orders > 0 then 1 else 0 end as {{ dbt.type_numeric() }})
             as conversion
     from groups
     left join customer_window_outcomes
@@ -104,31 +107,53 @@ group_stats as (
         outcome,
         sum(case when experiment_group = 'treatment' then 1 else 0 end) as treatment_customers,
         sum(case when experiment_group = 'holdout' then 1 else 0 end) as holdout_customers,
-        avg(case when experiment_group = 'treatment' then outcome_value end) as treatment_mean,
-        avg(case when experiment_group = 'holdout' then outcome_value end) as holdout_mean,
-        var_samp(case when experiment_group = 'treatment' then outcome_value end) as treatment_variance,
-        var_samp(case when experiment_group = 'holdout' then outcome_value end) as holdout_variance
+        {%- for group in ['treatment', 'holdout'] %}
+        sum(case when experiment_group = '{{ group }}' then outcome_value else 0 end) as {{ group }}_sum,
+        sum(case when experiment_group = '{{ group }}' then outcome_value * outcome_value else 0 end)
+            as {{ group }}_sum_of_squares{{ "," if not loop.last }}
+        {%- endfor %}
     from unpivoted
     group by experiment_name, segment_id, outcome
+
+),
+
+moments as (
+
+    select
+        experiment_name,
+        segment_id,
+        outcome,
+        treatment_customers,
+        holdout_customers,
+        {%- for group in ['treatment', 'holdout'] %}
+        {%- set total = 'cast(' ~ group ~ '_sum as ' ~ dbt_segments.type_double() ~ ')' %}
+        {{ dbt_segments.safe_divide(total, group ~ '_customers') }} as {{ group }}_mean,
+        -- a variance from sums can come out a hair below 0 when every value is equal: clamp it
+        case when {{ group }}_customers > 1 then
+            greatest(0, (cast({{ group }}_sum_of_squares as {{ dbt_segments.type_double() }})
+                         - {{ total }} * {{ total }} / {{ group }}_customers) / ({{ group }}_customers - 1))
+        end as {{ group }}_variance{{ "," if not loop.last }}
+        {%- endfor %}
+    from group_stats
 
 ),
 
 measured as (
 
     select
-        group_stats.*,
+        moments.*,
         experiments.start_date,
         experiments.end_date,
         case
             when experiments.end_date > feature_window.as_of_date then 'window_open'
-            when group_stats.treatment_customers < {{ min_customers }}
-                or group_stats.holdout_customers < {{ min_customers }} then 'too_few_customers'
+            when moments.treatment_customers < {{ min_customers }}
+                or moments.holdout_customers < {{ min_customers }} then 'too_few_customers'
             else 'measured'
         end as lift_status,
-        group_stats.treatment_mean - group_stats.holdout_mean as absolute_lift
-    from group_stats
+        moments.treatment_mean - moments.holdout_mean as absolute_lift
+    from moments
     inner join experiments
-        on group_stats.experiment_name = experiments.experiment_name
+        on moments.experiment_name = experiments.experiment_name
     cross join feature_window
 
 ),
@@ -170,8 +195,8 @@ with_interval as (
 
     select
         interval_inputs.*,
-        interval_centre - 1.96 * sqrt(treatment_squared_error + holdout_squared_error) as interval_lower,
-        interval_centre + 1.96 * sqrt(treatment_squared_error + holdout_squared_error) as interval_upper
+        interval_centre - {{ z }} * sqrt(treatment_squared_error + holdout_squared_error) as interval_lower,
+        interval_centre + {{ z }} * sqrt(treatment_squared_error + holdout_squared_error) as interval_upper
     from interval_inputs
 
 ),
