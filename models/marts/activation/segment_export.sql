@@ -24,8 +24,8 @@
 {%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
     if execute else none %}
 {#- an export written before a column existed: that column counts as changed on every row, once -#}
-{%- set previous_columns = adapter.get_columns_in_relation(previous_export) | map(attribute='name') | map('lower') | list
-    if previous_export is not none else [] %}
+{%- set previous_columns = adapter.get_columns_in_relation(previous_export) | map(attribute='name')
+    | map('lower') | list if previous_export is not none else [] %}
 
 with customer_segments as (
 
