@@ -2,7 +2,7 @@
 day on which a small share of customers changed?
 
 Writes synthetic inputs of those models into a fresh DuckDB file (customer_segments, int_customers_cleaned,
-segment_dictionary: --customers rows, 5 segments, seeded), runs
+customer_lifetime_value, segment_dictionary: --customers rows, 5 segments, seeded; no experiment), runs
 `dbt run --select segment_membership_history+ segment_export` twice (day 1, then day 2 after --changed-share
 of customers moved segment, the same share left and the same share arrived), and prints each model's
 execution time (from run_results.json) for both days side by side, with the rows each history build wrote.
@@ -38,6 +38,12 @@ def write_inputs(database: Path, customers: int) -> None:
         """)
         con.execute("create table int_customers_cleaned as select customer_id, lower(customer_id) || '@example.com' "
                     "as email from customer_segments")
+        con.execute("create table customer_lifetime_value as select customer_id, "
+                    "cast(hash(customer_id) % 100000 as double) / 100 as clv from customer_segments")
+        # no experiment running: nobody is a holdout (customer_experiment_groups as an empty table)
+        con.execute("create table int_feature_window as select date '2026-01-01' as as_of_date")
+        con.execute("create table customer_experiment_groups (experiment_name varchar, customer_id varchar, "
+                    "is_holdout boolean, start_date date, end_date date)")
         con.execute("create table segment_dictionary as select range as segment_id, "
                     "'segment ' || range as segment_name, "
                     "'action ' || range as recommended_action, 'email' as channel from range(5)")
@@ -66,6 +72,8 @@ def change_day(database: Path, share: float) -> int:
         """)
         con.execute("insert into int_customers_cleaned select customer_id, lower(customer_id) || '@example.com' "
                     "from customer_segments where customer_id like 'N%'")
+        con.execute("insert into customer_lifetime_value select customer_id, cast(hash(customer_id) % 100000 "
+                    "as double) / 100 from customer_segments where customer_id like 'N%'")
         return 3 * n
 
 

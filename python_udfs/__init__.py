@@ -14,6 +14,7 @@ each with its logic where pytest reaches it:
 - explain: readable rules per segment
 - projection: the report's 2-D projection
 - algorithm_comparison: K-Means against other clustering algorithms
+- clv: customer lifetime value (BG/NBD and Gamma-Gamma, pymc-marketing): fit and score
 
 settings_schema (each setting's type, bounds and message, also written into macros/settings/) and
 threads (one BLAS thread for many small fits) serve those modules. Tooling the models never import
@@ -24,6 +25,7 @@ pii_scan, publish).
 
 __all__ = [
     "algorithm_comparison",
+    "clv",
     "explain",
     "fit_models",
     "fit_sample",

@@ -55,6 +55,10 @@ class ModelSettings:
     publish_gate_allowed_verdicts: tuple[str, ...] = _NOT_PASSED
     publish_gate_allow_feature_change: bool = _NOT_PASSED
     allow_unstable_segments: bool = _NOT_PASSED
+    enable_clv: bool = _NOT_PASSED
+    clv_horizon_days: int = _NOT_PASSED
+    clv_annual_discount_rate: float = _NOT_PASSED
+    clv_min_repeat_customers: int = _NOT_PASSED
 
     def __getattribute__(self, name):
         value = object.__getattribute__(self, name)

@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 COLUMN_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
-GROUPS = ("settings", "history", "monitoring")  # the hook that checks them: validate_<group>_settings
+GROUPS = ("settings", "history", "monitoring", "experiments")  # the hook that checks them: validate_<group>_settings
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("publish_gate_allowed_verdicts", "list", choices=("stable", "doubtful", "unstable"),
             message="publish_gate_allowed_verdicts names {value}: list verdicts of segment_stability (stable, "
                     "doubtful, unstable)."),
+    # customer lifetime value (python_udfs.clv)
+    _boolean("enable_clv"),
+    _whole("clv_horizon_days", 1, "set it to a whole number of days >= 1, e.g. 365."),
+    Setting("clv_annual_discount_rate", "number", minimum=0, below=1,
+            message="clv_annual_discount_rate is {value}: set it to a yearly rate from 0 up to (not including) 1, "
+                    "e.g. 0.1."),
+    _customers("clv_min_repeat_customers"),
     # history and export
     _whole("export_min_segment_size", 1, "set it to a whole number of customers >= 1 (segments smaller than it "
                                          "are not named in segment_export).", group="history"),
@@ -149,6 +156,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backtest_as_of_date", "date", nullable=True, group="monitoring",
             message="backtest_as_of_date is {value}: set it to a date written YYYY-MM-DD, or to null for the "
                     "as-of date minus backtest_outcome_days."),
+    # holdout experiments: each item's fields are checked by check_experiments (RULES experiment_*)
+    Setting("experiments", "list", group="experiments",
+            message="experiments is {value}: set it to a list of experiments, each "
+                    "{name: ..., holdout_share: ..., start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}, or to []."),
+    Setting("experiment_salt", "text", group="experiments", pattern="^[A-Za-z0-9_.:-]*$",
+            message="experiment_salt is {value}: set it to text of letters, digits and _ . : - only (it is "
+                    "written into SQL); changing it redraws the groups of experiments not yet assigned."),
+    _whole("experiment_min_holdout_customers", 2, "set it to a whole number of holdout customers >= 2 (30 is "
+                                                  "usual): smaller segments get no confidence interval.",
+           group="experiments"),
 )
 
 SCHEMA: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
@@ -167,6 +184,18 @@ RULES: dict[str, str] = {
     "fit_sample_strata_unknown": "fit_sample_strata names '{strata}', which customer_features does not have: choose "
                                  "one of {columns} (e.g. rfm_label) in the fit_sample_strata var, or null for a "
                                  "simple random sample.",
+    "experiment_not_mapping": "experiments lists {value}, which is not an experiment: write each as "
+                              "{name: ..., holdout_share: ..., start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}.",
+    "experiment_fields": "experiment {experiment} has fields {fields}: give exactly name, holdout_share, "
+                         "start_date and end_date.",
+    "experiment_name": "experiment name {value} is not a name: use lower-case letters, digits and _, starting "
+                       "with a letter (e.g. winback_q4), at most 63 characters.",
+    "experiment_names_duplicated": "experiments names {names} more than once: give every experiment its own name.",
+    "experiment_holdout_share": "experiment {experiment} has holdout_share {value}: set it to a share above 0 "
+                                "and below 1, e.g. 0.1.",
+    "experiment_date": "experiment {experiment} has {field} {value}: set it to a date written YYYY-MM-DD.",
+    "experiment_window": "experiment {experiment} starts {start_date}, after it ends ({end_date}): set "
+                         "start_date on or before end_date.",
     "model_version_unregistered": "model_version is '{version}', which is not a registered model version "
                                   "(registered: {versions}): pin one of those in the model_version var, or set it "
                                   "to null to score with the published one.",
@@ -272,8 +301,8 @@ def whole_number(value) -> int | None:
 
 
 def list_value(value) -> list:
-    """A list, or the text of one ("[3, 10]"), or comma-separated text ("a, b"); one value is a list of one
-    (the macro list_var)."""
+    """A list, or the text of one ("[3, 10]"), or comma-separated text ("a, b"); one value (a mapping too) is a
+    list of one (the macro list_var)."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -285,9 +314,44 @@ def list_value(value) -> list:
                 value = [text]
         else:
             value = [part.strip() for part in text.split(",") if part.strip()]
-    if isinstance(value, (str, numbers.Number)):
+    if isinstance(value, (str, numbers.Number, dict)):
         return [value]
     return list(value)
+
+
+EXPERIMENT_NAME = "^[a-z][a-z0-9_]{0,62}$"
+EXPERIMENT_FIELDS = ("name", "holdout_share", "start_date", "end_date")
+
+
+def check_experiments(value, error: type[Exception] = SettingsError) -> tuple[dict, ...]:
+    """The experiments var as a tuple of {name, holdout_share (float), start_date, end_date (dates)}, or
+    `error` with the RULES message naming the fix (the macro experiments, for the hooks and the models)."""
+    items = check_setting("experiments", value, error)
+    checked, names = [], []
+    for item in items:
+        if not isinstance(item, dict):
+            raise error(rule_message("experiment_not_mapping", value=shown(item)))
+        name = item.get("name")
+        if not (isinstance(name, str) and re.match(EXPERIMENT_NAME, name)):
+            raise error(rule_message("experiment_name", value=shown(name)))
+        if sorted(item) != sorted(EXPERIMENT_FIELDS):
+            raise error(rule_message("experiment_fields", experiment=name, fields=str(sorted(item))))
+        share = item["holdout_share"]
+        if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share < 1:
+            raise error(rule_message("experiment_holdout_share", experiment=name, value=shown(share)))
+        dates = {}
+        for field in ("start_date", "end_date"):
+            dates[field] = _date(item[field])
+            if dates[field] is None:
+                raise error(rule_message("experiment_date", experiment=name, field=field, value=shown(item[field])))
+        if dates["start_date"] > dates["end_date"]:
+            raise error(rule_message("experiment_window", experiment=name, **dates))
+        names.append(name)
+        checked.append({"name": name, "holdout_share": float(share), **dates})
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise error(rule_message("experiment_names_duplicated", names=str(duplicated)))
+    return tuple(checked)
 
 
 def _date(value) -> datetime.date | None:

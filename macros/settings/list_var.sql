@@ -1,5 +1,5 @@
 {#- A list var as a list: a list, or the text of one (from --vars or a yml config), or comma-separated text;
-    one value is a list of one, null an empty list. Python reads lists the same way
+    one value (a mapping too) is a list of one, null an empty list. Python reads lists the same way
     (python_udfs.settings_schema). -#}
 {% macro list_var(name) %}
     {%- set value = var(name) -%}
@@ -12,6 +12,6 @@
             {%- set value = text.split(',') | map('trim') | reject('equalto', '') | list -%}
         {%- endif -%}
     {%- endif -%}
-    {%- if value is string or value is number -%}{{ return([value]) }}{%- endif -%}
+    {%- if value is string or value is number or value is mapping -%}{{ return([value]) }}{%- endif -%}
     {{ return(value | list) }}
 {% endmacro %}

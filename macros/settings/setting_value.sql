@@ -32,8 +32,8 @@
                 setting.message, {'name': name, 'value': bad | string})) }}
         {%- endif -%}
         {%- if (setting.get('length') is not none and items | length != setting.length)
-                or (items and not dbt_segments.setting_in_bounds(setting, items | min))
-                or (items and not dbt_segments.setting_in_bounds(setting, items | max))
+                or (items and setting.get('items') and not dbt_segments.setting_in_bounds(setting, items | min))
+                or (items and setting.get('items') and not dbt_segments.setting_in_bounds(setting, items | max))
                 or (setting.get('ascending') and items != items | sort) -%}
             {{ exceptions.raise_compiler_error(failure) }}
         {%- endif -%}

@@ -299,6 +299,36 @@
             "group": "settings",
             "choices": ["stable", "doubtful", "unstable"]
         },
+        "enable_clv": {
+            "name": "enable_clv",
+            "type": "boolean",
+            "message": "enable_clv is {value}: set the enable_clv var to true or false.",
+            "group": "settings"
+        },
+        "clv_horizon_days": {
+            "name": "clv_horizon_days",
+            "type": "whole_number",
+            "message": "clv_horizon_days is {value}: set it to a whole number of days >= 1, e.g. 365.",
+            "group": "settings",
+            "minimum": 1
+        },
+        "clv_annual_discount_rate": {
+            "name": "clv_annual_discount_rate",
+            "type": "number",
+            "message": "clv_annual_discount_rate is {value}: set it to a yearly rate from 0 up to (not including) 1, "
+                ~ "e.g. 0.1.",
+            "group": "settings",
+            "minimum": 0,
+            "below": 1
+        },
+        "clv_min_repeat_customers": {
+            "name": "clv_min_repeat_customers",
+            "type": "whole_number",
+            "message": "clv_min_repeat_customers is {value}: set the clv_min_repeat_customers var to a whole number "
+                ~ "of customers >= 1.",
+            "group": "settings",
+            "minimum": 1
+        },
         "export_min_segment_size": {
             "name": "export_min_segment_size",
             "type": "whole_number",
@@ -354,6 +384,29 @@
                 ~ "date minus backtest_outcome_days.",
             "group": "monitoring",
             "nullable": true
+        },
+        "experiments": {
+            "name": "experiments",
+            "type": "list",
+            "message": "experiments is {value}: set it to a list of experiments, each {name: ..., holdout_share: ..., "
+                ~ "start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}, or to [].",
+            "group": "experiments"
+        },
+        "experiment_salt": {
+            "name": "experiment_salt",
+            "type": "text",
+            "message": "experiment_salt is {value}: set it to text of letters, digits and _ . : - only (it is written "
+                ~ "into SQL); changing it redraws the groups of experiments not yet assigned.",
+            "group": "experiments",
+            "pattern": "^[A-Za-z0-9_.:-]*$"
+        },
+        "experiment_min_holdout_customers": {
+            "name": "experiment_min_holdout_customers",
+            "type": "whole_number",
+            "message": "experiment_min_holdout_customers is {value}: set it to a whole number of holdout customers >= "
+                ~ "2 (30 is usual): smaller segments get no confidence interval.",
+            "group": "experiments",
+            "minimum": 2
         }
     }) }}
 {% endmacro %}
@@ -372,6 +425,18 @@
         "fit_sample_strata_unknown": "fit_sample_strata names '{strata}', which customer_features does not have: "
             ~ "choose one of {columns} (e.g. rfm_label) in the fit_sample_strata var, or null for a simple random "
             ~ "sample.",
+        "experiment_not_mapping": "experiments lists {value}, which is not an experiment: write each as {name: ..., "
+            ~ "holdout_share: ..., start_date: YYYY-MM-DD, end_date: YYYY-MM-DD}.",
+        "experiment_fields": "experiment {experiment} has fields {fields}: give exactly name, holdout_share, "
+            ~ "start_date and end_date.",
+        "experiment_name": "experiment name {value} is not a name: use lower-case letters, digits and _, starting "
+            ~ "with a letter (e.g. winback_q4), at most 63 characters.",
+        "experiment_names_duplicated": "experiments names {names} more than once: give every experiment its own name.",
+        "experiment_holdout_share": "experiment {experiment} has holdout_share {value}: set it to a share above 0 and "
+            ~ "below 1, e.g. 0.1.",
+        "experiment_date": "experiment {experiment} has {field} {value}: set it to a date written YYYY-MM-DD.",
+        "experiment_window": "experiment {experiment} starts {start_date}, after it ends ({end_date}): set start_date "
+            ~ "on or before end_date.",
         "model_version_unregistered": "model_version is '{version}', which is not a registered model version "
             ~ "(registered: {versions}): pin one of those in the model_version var, or set it to null to score with "
             ~ "the published one."

@@ -171,6 +171,14 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
         typical = (f"{number(row.avg_recency_days)} days since last order · {number(row.avg_frequency, 1)} orders · "
                    f"{number(row.avg_monetary)} net revenue; RFM: mostly “{esc(row.top_rfm_label)}” "
                    f"({pct(row.top_rfm_label_share, 0)})")
+        # predicted value: segment_profiles of a warehouse built before CLV, or a skipped fit, has none
+        share = getattr(row, "predicted_value_share", None)
+        if share is not None and pd.notna(share):
+            worth = (f'<div><span class="big">{pct(share)}</span><span class="muted">of predicted value · '
+                     f'{number(row.mean_clv)} per customer</span></div>')
+        else:
+            worth = (f'<div><span class="missing">{NOT_AVAILABLE}</span><span class="muted"> predicted value '
+                     '(no CLV fit: see clv_model_parameters)</span></div>')
         cards.append(f"""
 <article class="segment-card" data-segment-id="{segment_id}" style="border-top-color: {colour}">
   <h3><span class="swatch" style="background: {colour}"></span>{esc(row.segment_name)}</h3>
@@ -179,6 +187,7 @@ def cards_section(warehouse: Warehouse, segments: Segments) -> str:
     <div><span class="big">{int(row.customer_count):,}</span>\
 <span class="muted">customers · {pct(row.customer_share)}</span></div>
     <div><span class="big">{pct(row.revenue_share)}</span><span class="muted">of revenue</span></div>
+    {worth}
   </div>
   <p class="muted">Average customer: {typical}</p>
   <h4>What sets it apart</h4><ul class="drivers">{driver_html}</ul>

@@ -45,7 +45,8 @@ INDEPENDENT_TESTS = {"test_benchmarks_run.py"}  # each runs a benchmark script i
 LONGEST_FIRST = ["test_fault_scenario.py", "test_cross_warehouse.py", "test_sha256_across_engines.py",
                  "test_drift_scenario.py", "test_bad_input.py", "test_pipeline.py", "test_registry_scenario.py",
                  "test_assign_segment.py", "test_customer_table.py", "test_readers_during_build.py",
-                 "test_raw_data_as_it_comes.py", "test_segment_identity.py", "test_history_scenario.py"]
+                 "test_raw_data_as_it_comes.py", "test_segment_identity.py", "test_history_scenario.py",
+                 "test_experiments.py"]
 LAST = ["test_benchmarks_run.py"]
 
 

@@ -25,8 +25,14 @@ MARTS = {"customer_rfm": "customer_id", "customer_features": "customer_id", "seg
 MARTS.update({"segment_training_bins": "model_version, feature, bin_index", "segment_training_shares": "segment_id",
               "segment_drift": "drift_type, subject", "segment_health": "check_name, subject",
               "segment_backtest": "segment_id"})
+# lifetime value
+MARTS.update({"clv_model_parameters": "model, parameter", "customer_lifetime_value": "customer_id",
+              "segment_lifetime_value": "segment_id"})
+# holdout experiments
+MARTS.update({"customer_experiment_groups": "experiment_name, customer_id",
+              "segment_campaign_lift": "experiment_name, segment_id, outcome"})
 # declared run timestamps: the only columns allowed to differ between two builds of the same data
-RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"]}
+RUN_TIMESTAMP_COLUMNS = {"customer_segments": ["scored_at"], "customer_experiment_groups": ["assigned_at"]}
 
 
 def dbt_many(build: Build, invocations: list[tuple[str | list[str], dict]], env: dict | None = None) -> list[dict]:

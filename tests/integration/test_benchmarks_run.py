@@ -60,3 +60,9 @@ def test_history_benchmark_records_exactly_the_changes(tmp_path):
     opened_on_day_two = 20 + 20  # a mover's new row, an arrival's row; leavers only close theirs
     assert (f"history changes recorded: day 1 1,000, day 2 60; history rows {1000 + opened_on_day_two:,}"
             in output), output[-1500:]
+
+
+def test_clv_benchmark_fits_and_scores_simulated_customers():
+    output = run_script("clv_benchmark.py", "--customers", "3000")
+    assert "3,000 customers" in output and "fitted / true: r " in output
+    assert output.strip().splitlines()[-1].startswith("customers=3000 fit_s=")

@@ -60,8 +60,10 @@ def renamed_raw_select(raw: Path, table: str) -> str:
 
 
 # the model registry (every version's scaler and centroids, segment_models) travels with the fit
+# and so do the lifetime-value Python models' tables (the fit, its scores, the back-test's fit and scores)
 FIT_TABLES = ("segment_scaler", "segment_centroids", "segment_model_scalers", "segment_model_centroids",
-              "segment_models")
+              "segment_models", "clv_model_parameters", "customer_lifetime_value",
+              "int_backtest_customer_lifetime_value")
 # The fit is exported from DuckDB; fixture_scores reads fixture tables only the scoring tests write.
 # (package:dbt_segments_integration_tests = the fixture models of the scoring tests.)
 FIXTURES = "package:dbt_segments_integration_tests"
@@ -423,8 +425,10 @@ def test_unit_tests_pass_on_postgres(duckdb_build, postgres_build):
 
 SPARK_TOLERANCE = 1e-6
 SPARK_ONLY_MODELS = ["--resource-type", "model", "--resource-type", "seed"]
-# The marts downstream of customer_segments (history, export, drift) have run on DuckDB and PostgreSQL only.
-NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation", "segment_drift+"]
+# The marts downstream of customer_segments (history, export, experiments, drift) have run on DuckDB and
+# PostgreSQL only.
+NOT_YET_ON_SPARK = ["fqn:dbt_segments.marts.history", "fqn:dbt_segments.marts.activation",
+                    "fqn:dbt_segments.marts.experiments", "segment_drift+"]
 # The dbt unit tests pass on Spark too, but take about 50 s more there (one Spark job per test):
 # SEGMENTS_TEST_SPARK_UNIT=1 runs them in the Spark build.
 SPARK_UNIT_TESTS = ["--resource-type", "unit_test"] if os.environ.get("SEGMENTS_TEST_SPARK_UNIT") == "1" else []

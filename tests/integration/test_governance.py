@@ -1,8 +1,9 @@
 """Governance of the demo build, read from its manifest and DuckDB file (no build of its own).
 
 - every model has a primary-key test: unique and not_null on one column, or unique_combination_of_columns;
-- what BI and the CRM read (customer_segments, segment_profiles, segment_dictionary, segment_export) is
-  `access: public` with an enforced contract that gives every column a data type;
+- what BI and the CRM read (customer_segments, segment_profiles, segment_dictionary, segment_export, and the
+  experiment marts customer_experiment_groups and segment_campaign_lift) is `access: public` with an enforced
+  contract that gives every column a data type;
 - every column of every built mart (a model under models/marts/) has a description, except the
   squared_distance_to_<k> columns of customer_segment_scores, one per segment of the fitted K.
 """
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-PUBLIC_MARTS = ["customer_segments", "segment_profiles", "segment_dictionary", "segment_export"]
+PUBLIC_MARTS = ["customer_segments", "segment_profiles", "segment_dictionary", "segment_export",
+                "customer_experiment_groups", "segment_campaign_lift"]
 # customer_segment_scores has one squared_distance_to_<k> per segment: its yml describes them together
 PER_SEGMENT_COLUMN = re.compile(r"^squared_distance_to_[0-9]+$")
 

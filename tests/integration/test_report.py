@@ -246,6 +246,15 @@ def test_demo_report_draws_every_chart_and_one_card_per_segment(demo_report, dem
     assert "Segment movement" in demo_report.text  # and, by the chart set above, no drift chart
 
 
+def test_demo_report_cards_show_each_segments_predicted_value(demo_report, demo_build):
+    from python_udfs.report.text import number, pct
+
+    profiles = demo_build.query("select segment_name, mean_clv, predicted_value_share from segment_profiles")
+    for row in profiles.itertuples():
+        assert f"{pct(row.predicted_value_share)}of predicted value · {number(row.mean_clv)} per customer" in \
+            demo_report.text.replace("\n", ""), row.segment_name
+
+
 def stored_elbow(build) -> int:
     selection = build.query("select k from segment_k_selection where metric = 'inertia_elbow' and value = 1")
     assert len(selection) == 1

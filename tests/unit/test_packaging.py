@@ -1,8 +1,9 @@
 """pyproject.toml declares what `pip install` of this repository needs to run the dbt Python models and
 the report: every third-party module python_udfs imports comes from a declared dependency (the report's
 plotly from the `report` extra), and the pins scripts/setup.sh installs (requirements.txt) lie inside the
-declared ranges, so the tested set is an installable set. Every subpackage ships, and the dbt Python
-models import only the modules python_udfs declares public (its __all__), never the tooling."""
+declared ranges (the semantic layer's dbt-metricflow: the `semantic` extra), so the tested set is an installable
+set. Every subpackage ships, and the dbt Python models import only the modules python_udfs declares public (its
+__all__), never the tooling."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_every_imported_module_is_a_declared_dependency():
 
 
 def test_the_pins_setup_installs_satisfy_the_declared_ranges():
-    ranges = {**declared(PYPROJECT["dependencies"]), **declared(PYPROJECT["optional-dependencies"]["report"])}
+    ranges = {**declared(PYPROJECT["dependencies"]), **declared(PYPROJECT["optional-dependencies"]["report"]),
+              **declared(PYPROJECT["optional-dependencies"]["semantic"])}
     pins = {}
     for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):

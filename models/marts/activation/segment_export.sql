@@ -6,17 +6,26 @@
       SEGMENT_EXPORT_EMAIL_SALT (empty = no salt) and SHA-256 hashed (macro email_sha256);
     - the segment with its name, recommended action and channel (segment_dictionary), the model version,
       since when the customer is in it and where they came from (segment_membership_history);
+    - clv: the customer's predicted lifetime value (customer_lifetime_value; null with a customer table,
+      or when the CLV fit was skipped). It is not compared for row_updated_at: it moves a little for every
+      customer every day as time passes, and would flag every row as changed;
     - small segments: a segment with fewer than export_min_segment_size customers is not named (segment
       columns null, is_segment_suppressed true), and a previous segment is shown only when at least
       that many exported customers share it, so no exported segment value points at a handful of people;
+    - is_holdout: the customer is in the holdout of an experiment whose window holds the as-of date
+      (customer_experiment_groups, int_feature_window), so the CRM leaves them out of its campaigns;
     - row_updated_at: when any exported value of the row last changed, found by comparing with the
       export of the previous build (the table this model replaces); is_changed_since_last_sync: the row
       changed after the export_last_synced_at var or, when it is null, in this build. -#}
 {%- set observed_at = dbt_segments.timestamp_literal(dbt_segments.history_observed_at()) -%}
 {%- set last_synced_at = dbt_segments.timestamp_var('export_last_synced_at') -%}
 {%- set min_size = var('export_min_segment_size') | int -%}
+{%- set has_lifetime_value = var('customer_table', none) is none -%}
 {%- set previous_export = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier)
     if execute else none %}
+{#- an export written before a column existed: that column counts as changed on every row, once -#}
+{%- set previous_columns = adapter.get_columns_in_relation(previous_export) | map(attribute='name')
+    | map('lower') | list if previous_export is not none else [] %}
 
 with customer_segments as (
 
@@ -41,6 +50,26 @@ history as (
 segment_dictionary as (
 
     select * from {{ ref('segment_dictionary') }}
+
+),
+
+{% if has_lifetime_value %}
+customer_lifetime_value as (
+
+    select * from {{ ref('customer_lifetime_value') }}
+
+),
+{% endif %}
+
+experiment_groups as (
+
+    select * from {{ ref('customer_experiment_groups') }}
+
+),
+
+feature_window as (
+
+    select * from {{ ref('int_feature_window') }}
 
 ),
 
@@ -81,6 +110,17 @@ previous_segment_sizes as (
 
 ),
 
+active_holdouts as (
+
+    select distinct experiment_groups.customer_id
+    from experiment_groups
+    cross join feature_window
+    where experiment_groups.is_holdout
+        and experiment_groups.start_date <= feature_window.as_of_date
+        and experiment_groups.end_date >= feature_window.as_of_date
+
+),
+
 exported as (
 
     select
@@ -97,7 +137,9 @@ exported as (
         coalesce(current_spells.segment_entered_at, customer_segments.scored_at) as segment_changed_at,
         case
             when previous_segment_sizes.customers >= {{ min_size }} then current_spells.previous_segment_id
-        end as previous_segment_id
+        end as previous_segment_id,
+        {{ 'customer_lifetime_value.clv' if has_lifetime_value else 'null' }} as clv,
+        active_holdouts.customer_id is not null as is_holdout
     from customer_segments
     inner join segment_sizes
         on customer_segments.segment_id = segment_sizes.segment_id
@@ -109,6 +151,12 @@ exported as (
         on customer_segments.customer_id = current_spells.customer_id
     left join previous_segment_sizes
         on current_spells.previous_segment_id = previous_segment_sizes.previous_segment_id
+    {% if has_lifetime_value %}
+    left join customer_lifetime_value
+        on customer_segments.customer_id = customer_lifetime_value.customer_id
+    {% endif %}
+    left join active_holdouts
+        on customer_segments.customer_id = active_holdouts.customer_id
 
 ),
 
@@ -121,8 +169,9 @@ compared as (
             when previous_export.external_id is null
                 {% for column in ['email_sha256', 'is_segment_suppressed', 'segment_id', 'segment_name',
                                   'recommended_action', 'channel', 'model_version', 'segment_changed_at',
-                                  'previous_segment_id'] %}
-                or exported.{{ column }} is distinct from previous_export.{{ column }}
+                                  'previous_segment_id', 'is_holdout'] %}
+                or {{ 'exported.' ~ column ~ ' is distinct from previous_export.' ~ column
+                      if column in previous_columns else 'true' }}
                 {% endfor %}
                 then {{ observed_at }}
             else previous_export.row_updated_at
@@ -150,7 +199,9 @@ final as (
         cast(model_version as {{ dbt.type_string() }}) as model_version,
         cast(segment_changed_at as {{ dbt.type_timestamp() }}) as segment_changed_at,
         cast(previous_segment_id as {{ dbt.type_int() }}) as previous_segment_id,
+        cast(clv as {{ dbt_segments.type_double() }}) as clv,
         cast(is_segment_suppressed as {{ dbt.type_boolean() }}) as is_segment_suppressed,
+        cast(is_holdout as {{ dbt.type_boolean() }}) as is_holdout,
         cast(row_updated_at as {{ dbt.type_timestamp() }}) as row_updated_at,
         cast(
             {% if last_synced_at is not none %}row_updated_at > {{ dbt_segments.timestamp_literal(last_synced_at) }}

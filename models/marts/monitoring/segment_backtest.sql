@@ -6,6 +6,11 @@
         score interval (sound near 0 and 1, where the normal interval leaves [0, 1]);
       - mean revenue and mean orders per customer, each with a 95 % normal-approximation interval
         mean +- 1.96 * s / sqrt(n) (s the sample standard deviation; null below 2 customers).
+      - how well lifetime value ranked the customers (int_backtest_customer_lifetime_value: the CLV models
+        fitted on the data up to the back-test's as-of date): the Spearman correlation of CLV with the
+        revenue spent in the window (average ranks for ties) and the top-decile lift, the revenue per
+        customer of the tenth with the highest CLV over that of all; within the segment and, in the
+        all_customers_ columns, over every customer. Null when the CLV fit was skipped.
     Sums are taken over exact numbers (decimals, integers) and turned into doubles only afterwards, so a
     parallel aggregate cannot change the last bit between two builds.
     The model in force was fitted on the later data, so this measures how well today's segments
@@ -37,9 +42,16 @@ segment_dictionary as (
 
 ),
 
+backtest_clv as (
+
+    select * from {{ ref('int_backtest_customer_lifetime_value') }}
+
+),
+
 segmented as (
 
     select
+        backtest_segments.customer_id,
         backtest_segments.segment_id,
         backtest_segments.model_version,
         outcomes.outcome_orders,
@@ -75,6 +87,67 @@ totals as (
     from sums
 
 ),
+
+{#- the same ranking figures within each segment and over all customers (one group) -#}
+{%- for scope, group_key in [('segment', 'segmented.segment_id'), ('all_customers', '0')] %}
+
+clv_ranked_{{ scope }} as (
+
+    -- doubled average ranks are whole numbers: 2 x rank + ties - 1; centred on the doubled mean rank n + 1
+    -- they stay below n in size, so the correlation's sums are exact integers
+    select
+        {{ group_key }} as group_key,
+        segmented.outcome_revenue,
+        count(*) over (partition by {{ group_key }}) as group_customers,
+        2 * rank() over (partition by {{ group_key }} order by backtest_clv.clv)
+            + count(*) over (partition by {{ group_key }}, backtest_clv.clv) - 1 as clv_rank,
+        2 * rank() over (partition by {{ group_key }} order by segmented.outcome_revenue)
+            + count(*) over (partition by {{ group_key }}, segmented.outcome_revenue) - 1 as revenue_rank,
+        row_number() over (partition by {{ group_key }} order by backtest_clv.clv desc, segmented.customer_id)
+            as clv_position
+    from segmented
+    inner join backtest_clv
+        on segmented.customer_id = backtest_clv.customer_id
+
+),
+
+clv_ranking_{{ scope }} as (
+
+    select
+        group_key,
+        sum(cast((clv_rank - group_customers - 1) * (revenue_rank - group_customers - 1) as {{ dbt.type_bigint() }}))
+            as rank_products,
+        sum(cast((clv_rank - group_customers - 1) * (clv_rank - group_customers - 1) as {{ dbt.type_bigint() }}))
+            as clv_rank_squares,
+        sum(cast((revenue_rank - group_customers - 1) * (revenue_rank - group_customers - 1)
+            as {{ dbt.type_bigint() }})) as revenue_rank_squares,
+        -- the top decile: the ceil(n / 10) customers with the highest CLV (ties by customer id)
+        sum(case when clv_position * 10 <= group_customers + 9 then outcome_revenue else 0 end) as top_decile_revenue,
+        sum(case when clv_position * 10 <= group_customers + 9 then 1 else 0 end) as top_decile_customers,
+        sum(outcome_revenue) as group_revenue,
+        count(*) as ranked_customers
+    from clv_ranked_{{ scope }}
+    group by group_key
+
+),
+
+clv_agreement_{{ scope }} as (
+
+    select
+        group_key,
+        case when clv_rank_squares > 0 and revenue_rank_squares > 0 then
+            cast(rank_products as {{ dbt_segments.type_double() }})
+            / sqrt(cast(clv_rank_squares as {{ dbt_segments.type_double() }}))
+            / sqrt(cast(revenue_rank_squares as {{ dbt_segments.type_double() }}))
+        end as clv_rank_correlation,
+        {{ dbt_segments.safe_divide(
+            'cast(top_decile_revenue as ' ~ dbt_segments.type_double() ~ ') * ranked_customers',
+            'cast(group_revenue as ' ~ dbt_segments.type_double() ~ ') * top_decile_customers') }}
+            as clv_top_decile_lift
+    from clv_ranking_{{ scope }}
+
+),
+{%- endfor %}
 
 moments as (
 
@@ -158,12 +231,22 @@ final as (
         cast(case when intervals.customers > 1 then intervals.revenue_mean - intervals.revenue_half_width end
             as {{ dbt_segments.type_double() }}) as revenue_per_customer_ci_lower,
         cast(case when intervals.customers > 1 then intervals.revenue_mean + intervals.revenue_half_width end
-            as {{ dbt_segments.type_double() }}) as revenue_per_customer_ci_upper
+            as {{ dbt_segments.type_double() }}) as revenue_per_customer_ci_upper,
+        cast(clv_agreement_segment.clv_rank_correlation as {{ dbt_segments.type_double() }}) as clv_rank_correlation,
+        cast(clv_agreement_segment.clv_top_decile_lift as {{ dbt_segments.type_double() }}) as clv_top_decile_lift,
+        cast(clv_agreement_all_customers.clv_rank_correlation as {{ dbt_segments.type_double() }})
+            as all_customers_clv_rank_correlation,
+        cast(clv_agreement_all_customers.clv_top_decile_lift as {{ dbt_segments.type_double() }})
+            as all_customers_clv_top_decile_lift
     from intervals
     cross join totals
     cross join backtest_window
     left join segment_dictionary
         on intervals.segment_id = segment_dictionary.segment_id
+    left join clv_agreement_segment
+        on intervals.segment_id = clv_agreement_segment.group_key
+    left join clv_agreement_all_customers
+        on 1 = 1
 
 )
 

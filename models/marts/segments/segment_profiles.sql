@@ -1,5 +1,7 @@
 {#- One row per segment: how big it is, what its customers look like (means in original units),
-    its share of revenue and its mix of classic RFM labels. -#}
+    its share of revenue, its mix of classic RFM labels and what it is predicted to be worth
+    (segment_lifetime_value; null with a customer table, which has no order history to fit CLV on). -#}
+{%- set has_lifetime_value = var('customer_table', none) is none -%}
 {%- set profile_features = ['recency_days', 'frequency', 'monetary', 'avg_order_value', 'return_rate',
                             'discount_share', 'category_diversity', 'tenure_days', 'sessions_per_month',
                             'sessions_last_90_days', 'engagement_minutes', 'days_since_last_activity',
@@ -16,6 +18,14 @@ customer_features as (
     select * from {{ ref('customer_features') }}
 
 ),
+
+{% if has_lifetime_value %}
+segment_lifetime_value as (
+
+    select * from {{ ref('segment_lifetime_value') }}
+
+),
+{% endif %}
 
 segmented as (
 
@@ -114,11 +124,19 @@ final as (
         {%- endfor %}
         cast(label_mix.top_rfm_label as {{ dbt.type_string() }}) as top_rfm_label,
         cast(label_mix.top_rfm_label_share as {{ dbt_segments.type_double() }}) as top_rfm_label_share,
-        cast(label_mix.rfm_label_mix as {{ dbt.type_string() }}) as rfm_label_mix
+        cast(label_mix.rfm_label_mix as {{ dbt.type_string() }}) as rfm_label_mix,
+        {%- for column in ['total_clv', 'mean_clv', 'mean_p_alive', 'predicted_value_share'] %}
+        cast({{ 'segment_lifetime_value.' ~ column if has_lifetime_value else 'null' }}
+            as {{ dbt_segments.type_double() }}) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
     from segment_means
     cross join totals
     left join label_mix
         on segment_means.segment_id = label_mix.segment_id
+    {% if has_lifetime_value %}
+    left join segment_lifetime_value
+        on segment_means.segment_id = segment_lifetime_value.segment_id
+    {% endif %}
 
 )
 
